@@ -1,0 +1,90 @@
+package dev.faultline.histories;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Assembles a {@link History} op by op, in file order, pairing each completion with its process's open
+ * invocation as it arrives, so that a reader can report a misfit at the line where it occurs. Ops are
+ * re-indexed densely from 0.
+ */
+public final class HistoryBuilder {
+  private final List<Op> ops = new ArrayList<>();
+  private final List<Integer> pairs = new ArrayList<>();
+  private final Map<Long, Integer> open = new HashMap<>();
+
+  /**
+   * Appends an op (its index is replaced by its position) and returns the op as stored.
+   *
+   * @throws InvalidHistoryException when the op does not fit the process's sequence
+   */
+  public Op add(Op op) {
+    int pos = ops.size();
+    Op stored = op.index() == pos ? op : op.withIndex(pos);
+    int partner = -1;
+    if (!stored.isNemesis()) {
+      if (stored.isInvoke()) {
+        Integer prior = open.get(stored.process());
+        if (prior != null) {
+          throw new InvalidHistoryException(
+              "process "
+                  + stored.process()
+                  + " invokes "
+                  + stored.f()
+                  + " while its "
+                  + ops.get(prior).f()
+                  + " (op "
+                  + prior
+                  + ") has not completed; a process runs one op at a time");
+        }
+        open.put(stored.process(), pos);
+      } else {
+        Integer inv = open.remove(stored.process());
+        if (inv == null) {
+          throw new InvalidHistoryException(
+              "process "
+                  + stored.process()
+                  + " completes "
+                  + stored.f()
+                  + " ("
+                  + stored.type().wireName()
+                  + ") but has no open invocation");
+        }
+        Op invoke = ops.get(inv);
+        if (!invoke.f().equals(stored.f())) {
+          throw new InvalidHistoryException(
+              "process "
+                  + stored.process()
+                  + " invoked "
+                  + invoke.f()
+                  + " (op "
+                  + inv
+                  + ") but completes "
+                  + stored.f());
+        }
+        if (stored.key() == null && invoke.key() != null) {
+          stored = stored.withKey(invoke.key());
+        }
+        partner = inv;
+        pairs.set(inv, pos);
+      }
+    }
+    ops.add(stored);
+    pairs.add(partner);
+    return stored;
+  }
+
+  public int size() {
+    return ops.size();
+  }
+
+  public History build() {
+    int[] partner = new int[pairs.size()];
+    for (int i = 0; i < partner.length; i++) {
+      partner[i] = pairs.get(i);
+    }
+    return new History(List.copyOf(ops), partner);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.faultline.testbed;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code faultline} command: one entry point for every executable part of Faultline. Exit codes for all
+ * subcommands are those of {@link ExitCode}.
+ */
+@Command(
+    name = "faultline",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = {
+      "A Raft-replicated key-value store and a Jepsen-style testbed that verifies it.",
+      "",
+      "Exit codes: 0 valid/success, 1 invalid (a consistency violation), 2 unknown (no verdict),"
+          + " 3 error (bad input, bad usage, the run failed)."
+    },
+    subcommands = {
+      CommandLine.HelpCommand.class,
+      HistoryCommand.class,
+    })
+public final class Faultline implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand.");
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (tests call this rather than main). */
+  public static int execute(String... args) {
+    return commandLine().execute(args);
+  }
+
+  /** The configured command line, with Faultline's exit codes and error handling. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Faultline());
+    cl.setExitCodeExceptionMapper(e -> ExitCode.ERROR);
+    cl.setParameterExceptionHandler(
+        (ex, args) -> {
+          CommandLine cmd = ex.getCommandLine();
+          PrintWriter err = cmd.getErr();
+          err.println("faultline: " + ex.getMessage());
+          cmd.usage(err, cmd.getColorScheme());
+          return ExitCode.ERROR;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, cmd, parseResult) -> {
+          PrintWriter err = cmd.getErr();
+          String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+          err.println("faultline " + cmd.getCommandName() + ": " + msg);
+          if (Boolean.getBoolean("faultline.debug")) {
+            ex.printStackTrace(err);
+          }
+          return ExitCode.ERROR;
+        });
+    return cl;
+  }
+}
