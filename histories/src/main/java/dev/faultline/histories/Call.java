@@ -1,8 +1,8 @@
 package dev.faultline.histories;
 
 /**
- * One client operation: its invocation paired with its completion, or with none when the history ended
- * while it was open.
+ * One client operation: its invocation paired with its completion, or with none when the history
+ * ended while it was open.
  *
  * @param invoke the invocation
  * @param completion the completion ({@code ok}, {@code fail} or {@code info}), or null when pending

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * An ordered, immutable list of ops in which every client completion is paired with its invocation.
- * Invocations without a completion are pending. Nemesis ops are events and are not paired. Build one with
- * {@link HistoryBuilder} or {@link #of(List)}.
+ * Invocations without a completion are pending. Nemesis ops are events and are not paired. Build
+ * one with {@link HistoryBuilder} or {@link #of(List)}.
  */
 public final class History {
   private final List<Op> ops;
@@ -42,14 +42,20 @@ public final class History {
     return ops.get(position);
   }
 
-  /** The completion of the invocation at {@code position}, or null when it is pending or not an invocation. */
+  /**
+   * The completion of the invocation at {@code position}, or null when it is pending or not an
+   * invocation.
+   */
   public Op completionOf(int position) {
     Op op = ops.get(position);
     int p = partner[position];
     return op.isInvoke() && p >= 0 ? ops.get(p) : null;
   }
 
-  /** The invocation that the completion at {@code position} completes, or null for an invocation or event. */
+  /**
+   * The invocation that the completion at {@code position} completes, or null for an invocation or
+   * event.
+   */
   public Op invocationOf(int position) {
     Op op = ops.get(position);
     int p = partner[position];
@@ -105,8 +111,9 @@ public final class History {
   }
 
   /**
-   * Client ops split by key into sub-histories, in order of each key's first appearance. Ops keep their
-   * original indices, so results refer to the whole history. Ops with no key fall under the null key.
+   * Client ops split by key into sub-histories, in order of each key's first appearance. Ops keep
+   * their original indices, so results refer to the whole history. Ops with no key fall under the
+   * null key.
    */
   public Map<Object, History> byKey() {
     Map<Object, HistoryBuilderKeepingIndex> parts = new LinkedHashMap<>();

@@ -6,9 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Assembles a {@link History} op by op, in file order, pairing each completion with its process's open
- * invocation as it arrives, so that a reader can report a misfit at the line where it occurs. Ops are
- * re-indexed densely from 0.
+ * Assembles a {@link History} op by op, in file order, pairing each completion with its process's
+ * open invocation as it arrives, so that a reader can report a misfit at the line where it occurs.
+ * Ops are re-indexed densely from 0.
  */
 public final class HistoryBuilder {
   private final List<Op> ops = new ArrayList<>();

@@ -6,16 +6,18 @@ import java.util.Objects;
  * One line of a history: an invocation or a completion by one process.
  *
  * <p>Values are plain typed Java values: {@code null}, {@link Boolean}, {@link Long}, {@link
- * java.math.BigInteger} (integers beyond a long), {@link Double}, {@link String}, {@link Keyword}, an
- * unmodifiable {@link java.util.List} of values, or an unmodifiable insertion-ordered {@link java.util.Map}
- * from String to value. Two values are equal when they are equal as Java objects.
+ * java.math.BigInteger} (integers beyond a long), {@link Double}, {@link String}, {@link Keyword},
+ * an unmodifiable {@link java.util.List} of values, or an unmodifiable insertion-ordered {@link
+ * java.util.Map} from String to value. Two values are equal when they are equal as Java objects.
  *
  * @param index dense position in the history, from 0 in file order
- * @param time nanoseconds since the run began (monotonic), or {@link #NO_TIME} when the source had none
+ * @param time nanoseconds since the run began (monotonic), or {@link #NO_TIME} when the source had
+ *     none
  * @param process the client process id, or {@link #NEMESIS} for fault events
  * @param type invocation or completion kind
  * @param f the function: read, write, cas, delete, add, append, get, put, or a nemesis action
- * @param key the key for multi-key histories ({@link String} or {@link Long}), or null for one register
+ * @param key the key for multi-key histories ({@link String} or {@link Long}), or null for one
+ *     register
  * @param value the op's value, as described above
  * @param node the node that answered, or null
  * @param error a short machine-readable reason, or null

@@ -3,8 +3,8 @@ package dev.faultline.histories;
 import java.util.Locale;
 
 /**
- * What an op record says: an invocation, or one of the three ways it can complete. {@code FAIL} means the
- * operation certainly did not take effect; {@code INFO} means its outcome is unknown.
+ * What an op record says: an invocation, or one of the three ways it can complete. {@code FAIL}
+ * means the operation certainly did not take effect; {@code INFO} means its outcome is unknown.
  */
 public enum OpType {
   INVOKE,

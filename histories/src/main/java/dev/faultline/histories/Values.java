@@ -7,13 +7,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Operations on op values: normalising Java objects into the value types {@link Op} allows, and showing them. */
+/**
+ * Operations on op values: normalising Java objects into the value types {@link Op} allows, and
+ * showing them.
+ */
 public final class Values {
   private Values() {}
 
   /**
-   * Returns the value in normal form: integers as {@link Long} (or {@link BigInteger} when too large), other
-   * numbers as {@link Double}, lists and maps unmodifiable. Throws when the object is of no value type.
+   * Returns the value in normal form: integers as {@link Long} (or {@link BigInteger} when too
+   * large), other numbers as {@link Double}, lists and maps unmodifiable. Throws when the object is
+   * of no value type.
    */
   public static Object normalize(Object v) {
     if (v == null

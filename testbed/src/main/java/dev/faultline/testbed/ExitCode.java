@@ -1,6 +1,8 @@
 package dev.faultline.testbed;
 
-/** The exit codes every subcommand uses, so a CI pipeline can tell a violation from a broken run. */
+/**
+ * The exit codes every subcommand uses, so a CI pipeline can tell a violation from a broken run.
+ */
 public final class ExitCode {
   private ExitCode() {}
 

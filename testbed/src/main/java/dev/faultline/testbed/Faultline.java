@@ -5,8 +5,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code faultline} command: one entry point for every executable part of Faultline. Exit codes for all
- * subcommands are those of {@link ExitCode}.
+ * The {@code faultline} command: one entry point for every executable part of Faultline. Exit codes
+ * for all subcommands are those of {@link ExitCode}.
  */
 @Command(
     name = "faultline",

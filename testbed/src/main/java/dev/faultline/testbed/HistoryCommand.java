@@ -7,13 +7,15 @@ import picocli.CommandLine.Command;
 @Command(
     name = "history",
     mixinStandardHelpOptions = true,
-    description = "Inspect and convert history files (JSON Lines, Jepsen EDN, Jepsen text log, Porcupine kv).",
+    description =
+        "Inspect and convert history files (JSON Lines, Jepsen EDN, Jepsen text log, Porcupine kv).",
     subcommands = {})
 public final class HistoryCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "Missing a subcommand of 'history'.");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing a subcommand of 'history'.");
   }
 }

@@ -8,7 +8,10 @@ import picocli.CommandLine;
 /** Reports the build's version and the git commit it was built from (recorded at build time). */
 public final class VersionProvider implements CommandLine.IVersionProvider {
 
-  /** The commit the jar was built from, abbreviated, with "-dirty" when the tree had changes; or "unknown". */
+  /**
+   * The commit the jar was built from, abbreviated, with "-dirty" when the tree had changes; or
+   * "unknown".
+   */
   public static String commit() {
     Properties p = new Properties();
     try (InputStream in = Faultline.class.getResourceAsStream("/faultline-git.properties")) {
