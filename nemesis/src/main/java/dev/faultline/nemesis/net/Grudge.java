@@ -72,7 +72,7 @@ public record Grudge(Map<String, Set<String>> drops) {
       if (!trimmed.isEmpty()) {
         int colon = trimmed.indexOf(':');
         if (colon < 0 || trimmed.indexOf(':', colon + 1) >= 0) {
-          throw bad(text, column, "expected NODE:NODE[,NODE...]", trimmed);
+          throw bad(text, column, "NODE:NODE[,NODE...]", trimmed);
         }
         String receiver = trimmed.substring(0, colon).strip();
         requireName(text, column, receiver);
