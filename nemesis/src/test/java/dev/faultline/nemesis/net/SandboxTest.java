@@ -61,6 +61,53 @@ class SandboxTest {
   }
 
   @Test
+  void nodesAndNamespaceHoldersDieWhenTheHarnessIsKilled() throws Exception {
+    var pb =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC",
+                "-cp",
+                StandInCluster.classPath(),
+                SandboxScenario.class.getName(),
+                "hold",
+                dir.toString())
+            .redirectErrorStream(true);
+    pb.environment().remove("FAULTLINE_SANDBOX");
+    Process harness = pb.start();
+    List<Long> pids;
+    try (var lines =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(harness.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      String hold = null;
+      // Bounded by the scenario itself: it prints at most a few dozen lines before HOLD.
+      for (int i = 0; i < 100 && (line = lines.readLine()) != null; i++) {
+        if (line.startsWith("HOLD ")) {
+          hold = line;
+          break;
+        }
+      }
+      assertThat(hold).as("the run printed its pids").isNotNull();
+      pids = java.util.Arrays.stream(hold.substring(5).split(" ")).map(Long::valueOf).toList();
+      // The sandboxed JVM, three namespace holders and three nodes.
+      assertThat(pids).hasSize(7);
+      harness.destroyForcibly();
+      harness.waitFor(10, TimeUnit.SECONDS);
+    } finally {
+      harness.destroyForcibly();
+    }
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(15))
+        .untilAsserted(
+            () ->
+                assertThat(pids)
+                    .allSatisfy(
+                        pid ->
+                            assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive))
+                                .isNotEqualTo(java.util.Optional.of(true))));
+  }
+
+  @Test
   void sandboxNetRefusesToBuildOnTheHost() {
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> SandboxNet.create(List.of("n1")))
         .hasMessageContaining("must be created inside the network sandbox");

@@ -46,6 +46,7 @@ public final class SandboxScenario {
       switch (args[0]) {
         case "network" -> scenario.network();
         case "process" -> scenario.process(dir);
+        case "hold" -> scenario.hold(dir);
         default -> throw new IllegalArgumentException("unknown scenario " + args[0]);
       }
       failures = scenario.failures;
@@ -160,6 +161,18 @@ public final class SandboxScenario {
           Files.isRegularFile(log) && Files.readString(log).contains(id + " listening"),
           log.toString());
     }
+  }
+
+  /** Prints every pid of the run, then waits (at most a minute) to be killed from outside. */
+  private void hold(Path dir) {
+    var pids = new java.util.ArrayList<Long>();
+    pids.add(ProcessHandle.current().pid());
+    ProcessHandle.current().children().forEach(child -> pids.add(child.pid()));
+    System.out.println(
+        "HOLD "
+            + pids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(" ")));
+    System.out.flush();
+    LockSupport.parkNanos(60_000_000_000L);
   }
 
   private void checkMatches(String name, Grudge grudge) throws IOException {
