@@ -26,11 +26,14 @@ public final class SandboxNet implements NodeNetwork {
   private final List<NodeAddress> addresses;
   private final Map<String, Process> holders;
   private final Net net;
+  private final Iptables iptables;
 
-  private SandboxNet(List<NodeAddress> addresses, Map<String, Process> holders, Net net) {
+  private SandboxNet(
+      List<NodeAddress> addresses, Map<String, Process> holders, Net net, Iptables iptables) {
     this.addresses = List.copyOf(addresses);
     this.holders = holders;
     this.net = net;
+    this.iptables = iptables;
   }
 
   /**
@@ -89,7 +92,7 @@ public final class SandboxNet implements NodeNetwork {
         pids.put(a.id(), holders.get(a.id()).pid());
         hosts.put(a.id(), a.host());
       }
-      return new SandboxNet(addresses, holders, new IptablesNet(pids, hosts, iptables));
+      return new SandboxNet(addresses, holders, new IptablesNet(pids, hosts, iptables), iptables);
     } catch (RuntimeException e) {
       holders.values().forEach(Process::destroyForcibly);
       Exec.run(List.of(ip, "link", "del", BRIDGE));
@@ -155,6 +158,11 @@ public final class SandboxNet implements NodeNetwork {
   @Override
   public Net net() {
     return net;
+  }
+
+  /** The iptables flavour found to work in the node namespaces. */
+  public Iptables iptables() {
+    return iptables;
   }
 
   /** The pid holding the node's namespace (for tools that enter it). */

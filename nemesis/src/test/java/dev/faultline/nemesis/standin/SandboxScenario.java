@@ -39,7 +39,9 @@ public final class SandboxScenario {
     }
     Path dir = Path.of(args[1]);
     int failures;
-    try (LocalCluster cluster = StandInCluster.create(SandboxNet.create(IDS), dir)) {
+    SandboxNet network = SandboxNet.create(IDS);
+    System.out.println("IPTABLES " + network.iptables().command());
+    try (LocalCluster cluster = StandInCluster.create(network, dir)) {
       cluster.start();
       var scenario = new SandboxScenario(cluster);
       scenario.check("nodes-answer", StandInCluster.awaitAllAnswer(cluster, 20_000), "timeout");
