@@ -281,15 +281,18 @@ public final class LocalCluster implements Cluster {
 
   @Override
   public synchronized void close() {
-    for (Node node : nodes.values()) {
-      if (node.process != null && node.process.isAlive()) {
-        // SIGKILL works on a stopped process too.
-        node.process.destroyForcibly();
-        waitFor(node.process, EXIT_WAIT);
-        node.phase = Phase.KILLED;
+    try {
+      for (Node node : nodes.values()) {
+        if (node.process != null && node.process.isAlive()) {
+          // SIGKILL works on a stopped process too.
+          node.process.destroyForcibly();
+          waitFor(node.process, EXIT_WAIT);
+          node.phase = Phase.KILLED;
+        }
       }
+    } finally {
+      network.close();
     }
-    network.close();
   }
 
   private void requireUp(String nodeId, String action) {
