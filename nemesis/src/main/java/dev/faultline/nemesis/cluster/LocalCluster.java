@@ -159,7 +159,7 @@ public final class LocalCluster implements Cluster {
     if (!state(nodeId).isUp()) {
       return;
     }
-    node.process.destroyForcibly();
+    killProgram(node);
     if (!waitFor(node.process, EXIT_WAIT)) {
       throw new IllegalStateException(
           "node "
@@ -285,7 +285,7 @@ public final class LocalCluster implements Cluster {
       for (Node node : nodes.values()) {
         if (node.process != null && node.process.isAlive()) {
           // SIGKILL works on a stopped process too.
-          node.process.destroyForcibly();
+          killProgram(node);
           waitFor(node.process, EXIT_WAIT);
           node.phase = Phase.KILLED;
         }
@@ -309,6 +309,15 @@ public final class LocalCluster implements Cluster {
       throw new IllegalArgumentException("unknown node " + nodeId + ": not in " + nodes.keySet());
     }
     return node;
+  }
+
+  /** SIGKILL to the program behind any forking wrapper, then to the process launched. */
+  private static void killProgram(Node node) {
+    long program = programPid(node.process.toHandle());
+    if (program != node.process.pid()) {
+      ProcessHandle.of(program).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    node.process.destroyForcibly();
   }
 
   private static void signal(Node node, String signal) {

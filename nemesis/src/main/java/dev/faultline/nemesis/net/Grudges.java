@@ -2,10 +2,12 @@ package dev.faultline.nemesis.net;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
@@ -60,7 +62,7 @@ public final class Grudges {
   }
 
   /** Cuts the current leader off from the rest; no grudge when there is no known leader. */
-  public static Grudge isolateLeader(List<String> nodes, java.util.Optional<String> leader) {
+  public static Grudge isolateLeader(List<String> nodes, Optional<String> leader) {
     return leader.map(l -> isolate(nodes, l)).orElse(Grudge.NONE);
   }
 
@@ -133,7 +135,7 @@ public final class Grudges {
     }
     // Fisher-Yates with the caller's generator, so a seed replays the same grudge.
     for (int i = copy.size() - 1; i > 0; i--) {
-      java.util.Collections.swap(copy, i, rng.nextInt(i + 1));
+      Collections.swap(copy, i, rng.nextInt(i + 1));
     }
     return copy;
   }
