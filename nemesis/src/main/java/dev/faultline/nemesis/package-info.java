@@ -1,7 +1,7 @@
 /**
- * Cluster control and fault injection, knowing nothing of workloads or the checker: {@code Cluster}
- * (start, kill, pause, resume, restart nodes; collect logs), {@code LocalCluster} in private
- * network namespaces, {@code Net} partitions by grudge with iptables DROP rules, and disk and clock
- * faults.
+ * Cluster control and fault injection, knowing nothing of workloads or the checker: {@link
+ * dev.faultline.nemesis.Fault} describes a fault as data and {@link dev.faultline.nemesis.Nemesis}
+ * starts, stops and heals faults on a {@link dev.faultline.nemesis.cluster.Cluster}. See
+ * docs/NEMESIS.md.
  */
 package dev.faultline.nemesis;

@@ -1,0 +1,2 @@
+/** Node processes on this machine: start, stop, kill, pause, resume, restart, logs, leader. */
+package dev.faultline.nemesis.cluster;
