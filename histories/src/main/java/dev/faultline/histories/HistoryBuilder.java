@@ -31,38 +31,32 @@ public final class HistoryBuilder {
           throw new InvalidHistoryException(
               "process "
                   + stored.process()
-                  + " invokes "
-                  + stored.f()
-                  + " while its "
+                  + " to complete its "
                   + ops.get(prior).f()
                   + " (op "
                   + prior
-                  + ") has not completed; a process runs one op at a time");
+                  + ") before invoking again, since a process runs one op at a time",
+              "an invocation of " + stored.f());
         }
         open.put(stored.process(), pos);
       } else {
         Integer inv = open.remove(stored.process());
         if (inv == null) {
           throw new InvalidHistoryException(
-              "process "
-                  + stored.process()
-                  + " completes "
-                  + stored.f()
-                  + " ("
-                  + stored.type().wireName()
-                  + ") but has no open invocation");
+              "an open invocation by process " + stored.process(),
+              "a completion (" + stored.type().wireName() + " " + stored.f() + ") with none");
         }
         Op invoke = ops.get(inv);
         if (!invoke.f().equals(stored.f())) {
           throw new InvalidHistoryException(
-              "process "
-                  + stored.process()
-                  + " invoked "
+              "a completion of "
                   + invoke.f()
                   + " (op "
                   + inv
-                  + ") but completes "
-                  + stored.f());
+                  + ", process "
+                  + stored.process()
+                  + ")",
+              "a completion of " + stored.f());
         }
         if (stored.key() == null && invoke.key() != null) {
           stored = stored.withKey(invoke.key());
