@@ -9,7 +9,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedInputStream;
@@ -53,13 +55,18 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
 
   /**
    * Applies the encoded command at {@code index}. An index at or below {@link #appliedIndex()} was
-   * applied already and is ignored (returns null); bytes that are not a command are answered with
+   * applied already and is ignored (returns null). Empty bytes (a leader's no-op entry) only
+   * advance the index and return empty bytes; other bytes that are not a command are answered with
    * {@link KvResult.Rejected} on every replica alike.
    */
   @Override
   public byte[] apply(long index, byte[] command) {
     if (index <= appliedIndex) {
       return null;
+    }
+    if (command == null || command.length == 0) {
+      appliedIndex = index;
+      return new byte[0];
     }
     KvCommand decoded;
     try {
@@ -229,17 +236,19 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
       if (sessionCount < 0) {
         throw corrupt("negative session count " + sessionCount);
       }
-      long[] clients = new long[sessionCount];
-      SessionTable.Session[] restored = new SessionTable.Session[sessionCount];
+      // Grown as read, not sized by the count: a damaged count must not allocate gigabytes.
+      List<Long> clients = new ArrayList<>();
+      List<SessionTable.Session> restored = new ArrayList<>();
       for (int i = 0; i < sessionCount; i++) {
-        clients[i] = data.readLong();
+        long client = data.readLong();
         long seq = data.readLong();
         byte[] result = readBytes(data, "session result");
         try {
-          restored[i] = new SessionTable.Session(seq, KvResult.decode(result));
+          restored.add(new SessionTable.Session(seq, KvResult.decode(result)));
         } catch (CommandFormatException e) {
-          throw corrupt("session of client " + clients[i] + ": " + e.getMessage());
+          throw corrupt("session of client " + client + ": " + e.getMessage());
         }
+        clients.add(client);
       }
       Map<Bytes, byte[]> content = new HashMap<>();
       long count = 0;
@@ -267,7 +276,7 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
       map.replaceAll(content);
       sessions.clear();
       for (int i = 0; i < sessionCount; i++) {
-        sessions.record(clients[i], restored[i].seq(), restored[i].result());
+        sessions.record(clients.get(i), restored.get(i).seq(), restored.get(i).result());
       }
       appliedIndex = index;
     } catch (EOFException e) {

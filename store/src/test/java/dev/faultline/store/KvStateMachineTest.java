@@ -159,6 +159,13 @@ class KvStateMachineTest {
   }
 
   @Test
+  void emptyEntriesAreNoOpsThatAdvanceTheIndex() {
+    assertThat(sm.apply(3, new byte[0])).isEmpty();
+    assertThat(sm.appliedIndex()).isEqualTo(3);
+    assertThat(sm.map().size()).isZero();
+  }
+
+  @Test
   void garbageEntriesAreRejectedAndStillAdvanceTheIndex() {
     KvResult r = KvResult.decode(sm.apply(1, new byte[] {1, 9, 9}));
     assertThat(((KvResult.Rejected) r).reason()).contains("entry 1").contains("KvCommand");
