@@ -1,6 +1,6 @@
 /**
- * The edges of the store: protobuf messages, the gRPC peer transport and client service, the HTTP
- * API (Javalin) with leader redirect, Prometheus metrics (Micrometer), configuration, the Java
- * {@code KvClient} and the node's main.
+ * The node's client-facing edges: the {@link dev.faultline.api.KvBackend} they drive, the HTTP API
+ * (Javalin), the gRPC services and the Raft transport, metrics, node configuration and the Java
+ * client.
  */
 package dev.faultline.api;
