@@ -1,6 +1,7 @@
 package dev.faultline.histories;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Map;
  */
 public final class HistoryBuilder {
   private final List<Op> ops = new ArrayList<>();
-  private final List<Integer> pairs = new ArrayList<>();
+  // For each position, its partner's position (or -1), as in History.
+  private int[] pairs = new int[64];
   private final Map<Long, Integer> open = new HashMap<>();
 
   /**
@@ -62,11 +64,14 @@ public final class HistoryBuilder {
           stored = stored.withKey(invoke.key());
         }
         partner = inv;
-        pairs.set(inv, pos);
+        pairs[inv] = pos;
       }
     }
+    if (pos == pairs.length) {
+      pairs = Arrays.copyOf(pairs, pos * 2);
+    }
     ops.add(stored);
-    pairs.add(partner);
+    pairs[pos] = partner;
     return stored;
   }
 
@@ -75,10 +80,6 @@ public final class HistoryBuilder {
   }
 
   public History build() {
-    int[] partner = new int[pairs.size()];
-    for (int i = 0; i < partner.length; i++) {
-      partner[i] = pairs.get(i);
-    }
-    return new History(List.copyOf(ops), partner);
+    return new History(List.copyOf(ops), Arrays.copyOf(pairs, ops.size()));
   }
 }

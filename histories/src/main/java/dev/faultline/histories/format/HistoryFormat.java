@@ -103,7 +103,10 @@ public enum HistoryFormat {
   }
 
   private static boolean looksLikePorcupineKv(String line) {
+    // Porcupine's lines carry no :index or :time; Faultline's own EDN always has :index.
     return line.contains(":key ")
+        && !line.contains(":index ")
+        && !line.contains(":time ")
         && (line.contains(":f :get") || line.contains(":f :put") || line.contains(":f :append"));
   }
 
