@@ -24,8 +24,27 @@ public final class StoreMetrics {
             .register(registry);
   }
 
-  public void shardRebuilt(long reclaimedBytes) {
+  private long lastRebuilds;
+  private long lastReclaimed;
+
+  /** One shard was rebuilt, returning about {@code reclaimedBytes}. */
+  public synchronized void shardRebuilt(long reclaimedBytes) {
     rebuilds.increment();
     reclaimed.increment(Math.max(0, reclaimedBytes));
+  }
+
+  /**
+   * Reports the store's running totals (as its stats give them); the counters advance by the growth
+   * since the previous report.
+   */
+  public synchronized void totals(long rebuildsCompleted, long reclaimedBytes) {
+    if (rebuildsCompleted > lastRebuilds) {
+      rebuilds.increment(rebuildsCompleted - lastRebuilds);
+      lastRebuilds = rebuildsCompleted;
+    }
+    if (reclaimedBytes > lastReclaimed) {
+      reclaimed.increment(reclaimedBytes - lastReclaimed);
+      lastReclaimed = reclaimedBytes;
+    }
   }
 }
