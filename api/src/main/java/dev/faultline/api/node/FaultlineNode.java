@@ -81,8 +81,8 @@ public final class FaultlineNode implements AutoCloseable {
         new RaftNode(
             raftConfig,
             new NodeOptions(Math.toIntExact(config.tickMs()), config.snapshotInterval(), 1024),
-            storage,
-            new FileSnapshots(storage.snapshots()),
+            new TimedLogStorage(storage, metrics.raft()),
+            new FileSnapshots(storage.snapshots(), metrics.raft()),
             machine,
             transport);
     raft.start();

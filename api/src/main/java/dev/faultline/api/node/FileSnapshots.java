@@ -1,5 +1,6 @@
 package dev.faultline.api.node;
 
+import dev.faultline.api.metrics.RaftMetrics;
 import dev.faultline.raft.SnapshotMeta;
 import dev.faultline.raft.runtime.SnapshotStore;
 import dev.faultline.store.snapshot.StoredSnapshot;
@@ -8,19 +9,24 @@ import java.io.InputStream;
 
 /**
  * The runtime's {@link SnapshotStore} over the store's checksummed snapshot files in the data
- * directory ({@code snapshots/}), so snapshots survive a restart with the log.
+ * directory ({@code snapshots/}), so snapshots survive a restart with the log. Each save is
+ * reported as a snapshot taken (count, bytes, time to store).
  */
 final class FileSnapshots implements SnapshotStore {
 
   private final dev.faultline.store.snapshot.SnapshotStore files;
+  private final RaftMetrics metrics;
 
-  FileSnapshots(dev.faultline.store.snapshot.SnapshotStore files) {
+  FileSnapshots(dev.faultline.store.snapshot.SnapshotStore files, RaftMetrics metrics) {
     this.files = files;
+    this.metrics = metrics;
   }
 
   @Override
   public void save(SnapshotMeta meta, byte[] data) throws IOException {
+    long start = System.nanoTime();
     files.save(meta, out -> out.write(data));
+    metrics.snapshotTaken(data.length, System.nanoTime() - start);
   }
 
   @Override

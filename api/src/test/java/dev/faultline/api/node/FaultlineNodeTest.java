@@ -111,7 +111,10 @@ class FaultlineNodeTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> leader().filter(l -> l != old).isPresent());
     viaHttp.put("k", "v3");
     assertThat(viaGrpc.get("k")).contains("v3");
-    assertThat(leader().orElseThrow().metrics().scrape()).contains("raft_role 3.0");
+    assertThat(leader().orElseThrow().metrics().scrape())
+        .contains("raft_role 3.0")
+        .containsPattern("raft_fsync_seconds_count [1-9]")
+        .containsPattern("kv_operations_total\\{op=\"put\",outcome=\"ok\"\\} [1-9]");
   }
 
   @Test
