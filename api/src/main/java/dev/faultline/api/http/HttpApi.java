@@ -118,7 +118,17 @@ public final class HttpApi implements AutoCloseable {
     app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
     app.exception(
         HttpResponseException.class,
-        (e, ctx) -> error(ctx, new ApiError(e.getStatus(), oneLine(e), true, Map.of())));
+        (e, ctx) -> {
+          String message =
+              e.getStatus() == 405
+                  ? "method "
+                      + ctx.method()
+                      + " not allowed on "
+                      + ctx.path()
+                      + ": see /openapi.json"
+                  : oneLine(e);
+          error(ctx, new ApiError(e.getStatus(), message, true, Map.of()));
+        });
     app.exception(
         Exception.class,
         (e, ctx) -> {

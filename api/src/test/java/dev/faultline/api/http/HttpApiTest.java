@@ -227,7 +227,8 @@ class HttpApiTest {
 
   @Test
   void wrongMethodIs405Json() throws Exception {
-    error(send("POST", "/v1/kv/k", "v"), 405, "failed");
+    assertThat(error(send("POST", "/v1/kv/k", "v"), 405, "failed").path("error").asText())
+        .contains("POST");
     error(send("PATCH", "/v1/kv/k", "v"), 405, "failed");
     error(send("GET", "/v1/kv/k/cas", (byte[]) null), 405, "failed");
     error(send("DELETE", "/v1/cluster", (byte[]) null), 405, "failed");
