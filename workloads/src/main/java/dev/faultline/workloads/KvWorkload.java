@@ -3,6 +3,7 @@ package dev.faultline.workloads;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -18,8 +19,8 @@ public final class KvWorkload implements Workload {
   }
 
   @Override
-  public boolean checkedAsRegister() {
-    return true;
+  public Optional<String> checkerModel() {
+    return Optional.of("kv");
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.faultline.workloads;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -16,8 +17,8 @@ public final class RegisterWorkload implements Workload {
   }
 
   @Override
-  public boolean checkedAsRegister() {
-    return true;
+  public Optional<String> checkerModel() {
+    return Optional.of("cas-register");
   }
 
   @Override

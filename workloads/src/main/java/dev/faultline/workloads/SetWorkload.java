@@ -21,8 +21,8 @@ public final class SetWorkload implements Workload {
   }
 
   @Override
-  public boolean checkedAsRegister() {
-    return false;
+  public Optional<String> checkerModel() {
+    return Optional.empty();
   }
 
   @Override

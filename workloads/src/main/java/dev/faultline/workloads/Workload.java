@@ -16,8 +16,11 @@ public sealed interface Workload permits RegisterWorkload, KvWorkload, SetWorklo
 
   Generator generator(long seed, WorkloadOptions options);
 
-  /** True when each key's history is a compare-and-set register the checker can judge. */
-  boolean checkedAsRegister();
+  /**
+   * The name of the checker model that judges this workload's history key by key (e.g. {@code
+   * cas-register}), or empty when the workload has only its own analysis.
+   */
+  Optional<String> checkerModel();
 
   /** The workload's own analysis of a finished history, or empty when it has none. */
   default Optional<WorkloadAnalysis> analyze(History history) {
