@@ -4,6 +4,8 @@ import dev.faultline.histories.Call;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Op;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -154,7 +156,7 @@ public record SetAnalysis(
         sorted(duplicated),
         sorted(recovered),
         sorted(unchecked),
-        java.util.Collections.unmodifiableMap(firstSeen));
+        Collections.unmodifiableMap(firstSeen));
   }
 
   /** When one element was added twice, the most telling call stands for it: ok, then unknown. */
@@ -166,7 +168,7 @@ public record SetAnalysis(
     };
   }
 
-  private static List<Object> sorted(java.util.Collection<Object> elements) {
+  private static List<Object> sorted(Collection<Object> elements) {
     List<Object> out = new ArrayList<>(elements);
     out.sort(ELEMENT_ORDER);
     return List.copyOf(out);
@@ -184,9 +186,15 @@ public record SetAnalysis(
 
   @Override
   public String summary() {
+    String latency =
+        firstSeenNanos.isEmpty()
+            ? "no first-seen times"
+            : String.format(
+                "first seen p50 %.1f ms, max %.1f ms",
+                firstSeenQuantile(0.5) / 1e6, firstSeenQuantile(1.0) / 1e6);
     return String.format(
-        "set: %s — %d adds (%d ok, %d unknown): %d lost, %d unexpected, %d duplicated,"
-            + " %d recovered, %d unchecked; first seen p50 %.1f ms, max %.1f ms",
+        "set: %s, %d adds (%d ok, %d unknown): %d lost, %d unexpected, %d duplicated,"
+            + " %d recovered, %d unchecked; %s",
         valid() ? "valid" : "INVALID",
         attempted,
         acknowledged,
@@ -196,8 +204,7 @@ public record SetAnalysis(
         duplicated.size(),
         recovered.size(),
         unchecked.size(),
-        firstSeenQuantile(0.5) / 1e6,
-        firstSeenQuantile(1.0) / 1e6);
+        latency);
   }
 
   @Override

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -38,6 +40,7 @@ class HttpKvPortTest {
   private final CountDownLatch release = new CountDownLatch(1);
   private Map<String, URI> nodes;
   private final HttpClient http = HttpClient.newHttpClient();
+  private final ExecutorService handlers = Executors.newCachedThreadPool();
 
   @BeforeEach
   void start() throws IOException {
@@ -53,6 +56,7 @@ class HttpKvPortTest {
     release.countDown();
     n1.stop(0);
     n2.stop(0);
+    handlers.shutdownNow();
   }
 
   private interface Source {
@@ -74,7 +78,7 @@ class HttpKvPortTest {
           responder.get().respond(exchange);
           exchange.close();
         });
-    s.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    s.setExecutor(handlers);
     s.start();
     return s;
   }
