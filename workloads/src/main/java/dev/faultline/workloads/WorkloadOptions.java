@@ -4,10 +4,10 @@ package dev.faultline.workloads;
  * Tunables of the built-in workloads; each workload uses the ones that concern it.
  *
  * @param liveKeys kv: how many keys receive ops at a time
- * @param opsPerKey kv: how many ops a key receives before it is retired for a fresh one
+ * @param opsPerKey kv: how many ops a key receives before it is retired for a fresh one; set: how
+ *     many adds
  * @param valueRange register and kv: values written are drawn from {@code [0, valueRange)}
- * @param setKeys set: how many keys the set's elements are spread over (element {@code e} goes to
- *     key {@code e mod setKeys})
+ * @param setKeys set: how many set keys receive adds at a time
  * @param readPercent set: the share of ops, in percent, that read the set rather than add to it
  */
 public record WorkloadOptions(

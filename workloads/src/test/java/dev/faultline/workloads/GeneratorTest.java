@@ -106,6 +106,22 @@ class GeneratorTest {
   }
 
   @Property(tries = 30)
+  void setKeysAreRetiredAfterTheirAddBudget(
+      @ForAll long seed,
+      @ForAll @IntRange(min = 1, max = 4) int live,
+      @ForAll @IntRange(min = 1, max = 40) int budget) {
+    WorkloadOptions o = WorkloadOptions.defaults().withSetKeys(live).withOpsPerKey(budget);
+    Map<String, Integer> adds = new HashMap<>();
+    for (Command c : take(new SetWorkload().generator(seed, o), 2000)) {
+      if (c instanceof Command.Add) {
+        adds.merge(c.key(), 1, Integer::sum);
+      }
+    }
+    assertThat(adds.values()).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(budget));
+    assertThat(adds.values().stream().filter(n -> n < budget).count()).isLessThanOrEqualTo(live);
+  }
+
+  @Property(tries = 30)
   void registerOpsUseOneKeyAndSmallValues(@ForAll long seed) {
     for (Command c :
         take(new RegisterWorkload().generator(seed, WorkloadOptions.defaults()), 500)) {
