@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       CheckCommand.class,
       BenchCommand.class,
+      NodeCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
