@@ -3,6 +3,7 @@ package dev.faultline.testbed;
 import dev.faultline.api.config.Addresses;
 import dev.faultline.api.config.ConfigException;
 import dev.faultline.api.config.ConfigSources;
+import dev.faultline.api.config.NodeBug;
 import dev.faultline.api.config.NodeConfig;
 import dev.faultline.api.node.FaultlineNode;
 import dev.faultline.testbed.cluster.NodeLogging;
@@ -36,6 +37,11 @@ import picocli.CommandLine.Command;
           + " variable FAULTLINE_OPTION (upper snake case); flags win over the environment, which"
           + " wins over --config FILE, which wins over the defaults. Short flags: --data, --http,"
           + " --grpc, --peer, --bug (repeatable).",
+      "",
+      "Deliberate bugs (never on by default): "
+          + "stale-read, ack-before-commit,"
+          + " lost-rebuild-writes, vote-not-persisted, commit-previous-term,"
+          + " read-without-quorum-check, truncate-committed.",
       "",
       "Logs (INFO, millisecond timestamps) go to DATA_DIR/node.log and stdout. When the servers"
           + " listen, one line 'faultline node ID ready: http=... grpc=... peer=... data=...' is"
@@ -71,9 +77,12 @@ public final class NodeCommand implements Callable<Integer> {
     }
     NodeLogging.configure(config.dataDir().resolve("node.log"));
     Logger log = LoggerFactory.getLogger(NodeCommand.class);
-    for (String bug : config.bugs()) {
+    for (NodeBug bug : config.bugSet()) {
       log.warn(
-          "node {}: DELIBERATE BUG '{}' IS ON; this node is wrong on purpose", config.id(), bug);
+          "node {}: DELIBERATE BUG '{}' IS ON, this node is wrong on purpose: {}",
+          config.id(),
+          bug.cliName(),
+          bug.effect());
     }
     log.info(
         "node {} starting: data {}, http {}, grpc {}, peer {}, peers {}",

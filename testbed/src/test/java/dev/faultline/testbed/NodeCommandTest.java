@@ -46,4 +46,16 @@ class NodeCommandTest {
     assertThat(r.code()).isEqualTo(ExitCode.ERROR);
     assertThat(r.err()).contains("tikms").contains("tick-ms");
   }
+
+  @Test
+  void unknownBugIsRefusedBeforeStartingListingTheKnownBugs() {
+    Run r = run("node", "--id", "n1", "--data", dir.toString(), "--bug", "lost-writes");
+
+    assertThat(r.code()).isEqualTo(ExitCode.ERROR);
+    assertThat(r.err().strip())
+        .doesNotContain("\n")
+        .contains("unknown bug 'lost-writes'")
+        .contains("stale-read")
+        .contains("lost-rebuild-writes");
+  }
 }
