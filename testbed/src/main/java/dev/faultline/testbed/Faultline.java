@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       BenchCommand.class,
       NodeCommand.class,
+      ClusterCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
