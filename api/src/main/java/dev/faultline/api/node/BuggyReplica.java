@@ -8,6 +8,7 @@ import dev.faultline.store.KvResult;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -28,23 +29,27 @@ final class BuggyReplica implements Replica {
   private final BooleanSupplier leads;
   private final Function<byte[], byte[]> localQuery;
   private final LocalAppendAcks acks;
+  private final Executor replies;
 
   /**
    * @param leads whether this node believes it is the leader right now
    * @param localQuery runs a query against this node's state machine as it stands
    * @param acks tells when a command is durable in this node's log (for ack-before-commit)
+   * @param replies where early acknowledgements continue, off the Raft loop thread
    */
   BuggyReplica(
       Replica inner,
       Set<NodeBug> bugs,
       BooleanSupplier leads,
       Function<byte[], byte[]> localQuery,
-      LocalAppendAcks acks) {
+      LocalAppendAcks acks,
+      Executor replies) {
     this.inner = inner;
     this.bugs = bugs.isEmpty() ? EnumSet.noneOf(NodeBug.class) : EnumSet.copyOf(bugs);
     this.leads = leads;
     this.localQuery = localQuery;
     this.acks = acks;
+    this.replies = replies;
   }
 
   @Override
@@ -53,7 +58,7 @@ final class BuggyReplica implements Replica {
       return inner.propose(command);
     }
     CompletableFuture<byte[]> answer = new CompletableFuture<>();
-    acks.awaitDurable(command).thenRunAsync(() -> answer.complete(EARLY_ACK.clone()));
+    acks.awaitDurable(command).thenRunAsync(() -> answer.complete(EARLY_ACK.clone()), replies);
     inner
         .propose(command)
         .whenComplete(

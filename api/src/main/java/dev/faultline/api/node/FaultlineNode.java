@@ -24,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ public final class FaultlineNode implements AutoCloseable {
   private final RaftNode raft;
   private final ClientEdges edges;
   private final ScheduledExecutorService sampler;
+  private final ExecutorService replies;
   private String lastLeader;
 
   private FaultlineNode(NodeConfig config) throws IOException {
@@ -65,6 +67,7 @@ public final class FaultlineNode implements AutoCloseable {
                 .withShards(config.shards())
                 .withLimits(new StoreLimits(config.maxKeyBytes(), config.maxValueBytes()))
                 .withLostRebuildWrites(bugs.contains(NodeBug.LOST_REBUILD_WRITES)));
+    this.replies = RaftReplica.replyPool("faultline-replies-" + config.id());
     GrpcTransport link = null;
     RaftNode node = null;
     try {
@@ -95,7 +98,7 @@ public final class FaultlineNode implements AutoCloseable {
               link);
       node.start();
       RaftNode started = node;
-      Replica replica = new RaftReplica(node, members);
+      Replica replica = new RaftReplica(node, members, replies);
       if (bugs.contains(NodeBug.STALE_READ) || bugs.contains(NodeBug.ACK_BEFORE_COMMIT)) {
         replica =
             new BuggyReplica(
@@ -103,7 +106,8 @@ public final class FaultlineNode implements AutoCloseable {
                 bugs,
                 () -> started.status().role() == dev.faultline.raft.Role.LEADER,
                 machine::query,
-                acks);
+                acks,
+                replies);
       }
       ReplicatedBackend backend = new ReplicatedBackend(replica, config::peer);
       this.edges = ClientEdges.start(config, backend, metrics);
@@ -116,6 +120,7 @@ public final class FaultlineNode implements AutoCloseable {
       storage.close();
       machine.close();
       metrics.close();
+      replies.shutdownNow();
       throw e;
     }
     this.transport = link;
@@ -196,6 +201,7 @@ public final class FaultlineNode implements AutoCloseable {
     sampler.shutdownNow();
     edges.close();
     raft.close();
+    replies.shutdown();
     transport.close();
     try {
       storage.close();

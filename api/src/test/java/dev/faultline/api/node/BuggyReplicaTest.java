@@ -53,7 +53,8 @@ class BuggyReplicaTest {
   @Test
   void correctLeaderCutOffFromMajorityDoesNotAnswerReads() {
     CutOffLeader inner = new CutOffLeader();
-    Replica replica = new BuggyReplica(inner, Set.of(), () -> true, q -> localValue(q), null);
+    Replica replica =
+        new BuggyReplica(inner, Set.of(), () -> true, q -> localValue(q), null, Runnable::run);
 
     CompletableFuture<byte[]> read = replica.read(query());
 
@@ -65,7 +66,8 @@ class BuggyReplicaTest {
   void staleReadLeaderAnswersFromItsOwnStateWithoutReadIndex() throws Exception {
     CutOffLeader inner = new CutOffLeader();
     Replica replica =
-        new BuggyReplica(inner, Set.of(NodeBug.STALE_READ), () -> true, q -> localValue(q), null);
+        new BuggyReplica(
+            inner, Set.of(NodeBug.STALE_READ), () -> true, q -> localValue(q), null, Runnable::run);
 
     byte[] answer = replica.read(query()).get(5, TimeUnit.SECONDS);
 
@@ -77,7 +79,13 @@ class BuggyReplicaTest {
   void staleReadFollowerStillGoesThroughTheReplica() {
     CutOffLeader inner = new CutOffLeader();
     Replica replica =
-        new BuggyReplica(inner, Set.of(NodeBug.STALE_READ), () -> false, q -> localValue(q), null);
+        new BuggyReplica(
+            inner,
+            Set.of(NodeBug.STALE_READ),
+            () -> false,
+            q -> localValue(q),
+            null,
+            Runnable::run);
 
     replica.read(query());
 
@@ -89,7 +97,8 @@ class BuggyReplicaTest {
     CutOffLeader inner = new CutOffLeader();
     LocalAppendAcks acks = new LocalAppendAcks(new MemoryLogStorage());
     Replica replica =
-        new BuggyReplica(inner, Set.of(NodeBug.ACK_BEFORE_COMMIT), () -> true, q -> null, acks);
+        new BuggyReplica(
+            inner, Set.of(NodeBug.ACK_BEFORE_COMMIT), () -> true, q -> null, acks, Runnable::run);
     byte[] put = new KvCommand.Put(new byte[] {1}, new byte[] {2}, 0, 0).encode();
 
     CompletableFuture<byte[]> answer = replica.propose(put);
@@ -107,7 +116,8 @@ class BuggyReplicaTest {
     CutOffLeader inner = new CutOffLeader();
     LocalAppendAcks acks = new LocalAppendAcks(new MemoryLogStorage());
     Replica replica =
-        new BuggyReplica(inner, Set.of(NodeBug.ACK_BEFORE_COMMIT), () -> true, q -> null, acks);
+        new BuggyReplica(
+            inner, Set.of(NodeBug.ACK_BEFORE_COMMIT), () -> true, q -> null, acks, Runnable::run);
     byte[] cas = new KvCommand.Cas(new byte[] {1}, null, new byte[] {2}, 0, 0).encode();
 
     CompletableFuture<byte[]> answer = replica.propose(cas);
@@ -123,7 +133,8 @@ class BuggyReplicaTest {
     CutOffLeader inner = new CutOffLeader();
     LocalAppendAcks acks = new LocalAppendAcks(new MemoryLogStorage());
     Replica replica =
-        new BuggyReplica(inner, Set.of(NodeBug.ACK_BEFORE_COMMIT), () -> true, q -> null, acks);
+        new BuggyReplica(
+            inner, Set.of(NodeBug.ACK_BEFORE_COMMIT), () -> true, q -> null, acks, Runnable::run);
     byte[] put = new KvCommand.Put(new byte[] {1}, new byte[] {2}, 0, 0).encode();
 
     CompletableFuture<byte[]> answer = replica.propose(put);
