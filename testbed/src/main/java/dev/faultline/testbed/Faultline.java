@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       CheckCommand.class,
       BenchCommand.class,
+      NodeCommand.class,
+      ClusterCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
