@@ -12,6 +12,10 @@ RUN mvn -B -q -DskipTests package && cp testbed/target/faultline.jar /faultline.
 
 # --- Run: the jar on a JRE, as an unprivileged user ------------------------------------------------
 FROM eclipse-temurin:17-jre
+# curl for the health check, whatever the base image ships.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends curl \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 faultline \
  && useradd --system --uid 10001 --gid faultline --home-dir /data --no-create-home faultline \
  && mkdir -p /data /opt/faultline \
