@@ -57,6 +57,12 @@ public final class BenchHistoryCommand implements Callable<Integer> {
   int runs;
 
   @Option(
+      names = "--keep",
+      paramLabel = "OUT",
+      description = "Write the generated history to OUT and keep it (instead of a temporary file).")
+  Path keep;
+
+  @Option(
       names = "--format",
       paramLabel = "FORMAT",
       converter = FormatConverter.class,
@@ -74,8 +80,12 @@ public final class BenchHistoryCommand implements Callable<Integer> {
     Path target = file;
     try {
       if (target == null) {
-        dir = Files.createTempDirectory("faultline-bench");
-        target = dir.resolve("history.jsonl");
+        if (keep == null) {
+          dir = Files.createTempDirectory("faultline-bench");
+          target = dir.resolve("history.jsonl");
+        } else {
+          target = keep;
+        }
         long t0 = System.nanoTime();
         try (Writer w =
             new BufferedWriter(Files.newBufferedWriter(target, StandardCharsets.UTF_8), 1 << 16)) {

@@ -53,6 +53,25 @@ class HistoryFilesTest {
   }
 
   @Test
+  void jsonLinesAcceptsCrLfAndAMissingFinalNewline() throws IOException {
+    String inv = "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}";
+    String ok = "{\"process\":0,\"type\":\"ok\",\"f\":\"read\",\"value\":\"ü\"}";
+    History h = HistoryFiles.read(file("crlf.jsonl", inv + "\r\n  \r\n" + ok));
+    assertThat(h.size()).isEqualTo(2);
+    assertThat(h.get(1).value()).isEqualTo("ü");
+  }
+
+  @Test
+  void jsonLinesLongerThanTheReadBufferAreRead() throws IOException {
+    String big = "x".repeat(200_000);
+    String inv = "{\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":\"" + big + "\"}";
+    History h =
+        HistoryFiles.read(file("big.jsonl", inv + "\n" + inv.replace("invoke", "ok") + "\n"));
+    assertThat(h.size()).isEqualTo(2);
+    assertThat(h.get(1).value()).isEqualTo(big);
+  }
+
+  @Test
   void ednReadsCommentsDiscardsTagsSetsAndBigIntegers() throws IOException {
     Path p =
         file(
