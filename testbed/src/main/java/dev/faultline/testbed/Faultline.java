@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       HistoryCommand.class,
       CheckCommand.class,
+      ReportCommand.class,
+      ServeCommand.class,
       BenchCommand.class,
     })
 public final class Faultline implements Runnable {
