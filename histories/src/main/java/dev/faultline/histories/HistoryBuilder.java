@@ -1,6 +1,7 @@
 package dev.faultline.histories;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +13,8 @@ import java.util.Map;
  */
 public final class HistoryBuilder {
   private final List<Op> ops = new ArrayList<>();
-  private final List<Integer> pairs = new ArrayList<>();
+  // For each position, its partner's position (or -1), as in History.
+  private int[] pairs = new int[64];
   private final Map<Long, Integer> open = new HashMap<>();
 
   /**
@@ -31,48 +33,45 @@ public final class HistoryBuilder {
           throw new InvalidHistoryException(
               "process "
                   + stored.process()
-                  + " invokes "
-                  + stored.f()
-                  + " while its "
+                  + " to complete its "
                   + ops.get(prior).f()
                   + " (op "
                   + prior
-                  + ") has not completed; a process runs one op at a time");
+                  + ") before invoking again, since a process runs one op at a time",
+              "an invocation of " + stored.f());
         }
         open.put(stored.process(), pos);
       } else {
         Integer inv = open.remove(stored.process());
         if (inv == null) {
           throw new InvalidHistoryException(
-              "process "
-                  + stored.process()
-                  + " completes "
-                  + stored.f()
-                  + " ("
-                  + stored.type().wireName()
-                  + ") but has no open invocation");
+              "an open invocation by process " + stored.process(),
+              "a completion (" + stored.type().wireName() + " " + stored.f() + ") with none");
         }
         Op invoke = ops.get(inv);
         if (!invoke.f().equals(stored.f())) {
           throw new InvalidHistoryException(
-              "process "
-                  + stored.process()
-                  + " invoked "
+              "a completion of "
                   + invoke.f()
                   + " (op "
                   + inv
-                  + ") but completes "
-                  + stored.f());
+                  + ", process "
+                  + stored.process()
+                  + ")",
+              "a completion of " + stored.f());
         }
         if (stored.key() == null && invoke.key() != null) {
           stored = stored.withKey(invoke.key());
         }
         partner = inv;
-        pairs.set(inv, pos);
+        pairs[inv] = pos;
       }
     }
+    if (pos == pairs.length) {
+      pairs = Arrays.copyOf(pairs, pos * 2);
+    }
     ops.add(stored);
-    pairs.add(partner);
+    pairs[pos] = partner;
     return stored;
   }
 
@@ -81,10 +80,6 @@ public final class HistoryBuilder {
   }
 
   public History build() {
-    int[] partner = new int[pairs.size()];
-    for (int i = 0; i < partner.length; i++) {
-      partner[i] = pairs.get(i);
-    }
-    return new History(List.copyOf(ops), partner);
+    return new History(List.copyOf(ops), Arrays.copyOf(pairs, ops.size()));
   }
 }

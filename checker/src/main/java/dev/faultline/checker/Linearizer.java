@@ -1,0 +1,296 @@
+package dev.faultline.checker;
+
+import dev.faultline.checker.model.Model;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * The Wing–Gong–Lowe search over one partition, with the memoisation Lowe added and the layout of
+ * Porcupine: call and return events in one doubly linked list in time order; linearizing an op
+ * lifts its call (and return) out of the list, backtracking unlifts it. Reaching a return event
+ * whose call is still in the list means that op cannot be fitted before its completion, so the last
+ * choice is undone. A configuration (linearized-op bitset, model state) already explored is never
+ * explored again.
+ *
+ * <p>Indeterminate ops (info or pending) have no return event: they may take effect at any point
+ * after their invocation, or never, so the search succeeds once every {@code ok} op is linearized.
+ * Among indeterminate ops with equal inputs, only the earliest-invoked one not yet linearized is
+ * tried: any order using a later twin can use the earlier one in its place.
+ *
+ * <p>Pure code: no threads, no clock. It polls the {@link Budget} every {@value #POLL_MASK} + 1
+ * steps.
+ */
+final class Linearizer<S, I> {
+  private static final int POLL_MASK = 4095;
+  private static final int MAX_STATES = 16;
+
+  /** What the search found; op numbers are the partition's local ones. */
+  record Outcome(
+      Verdict verdict,
+      int[] order,
+      int culprit,
+      List<Object> states,
+      int[] candidates,
+      long steps,
+      int memoEntries,
+      String reason) {}
+
+  private final Model<S, I> model;
+  private final I[] inputs;
+  private final boolean[] determinate;
+  private final int[] twin;
+  private final long[] zobrist;
+  private final Budget budget;
+  private final int n;
+  private final int okCount;
+
+  // The event list: node 0 is the head; call nodes carry their op, return nodes -1 - op.
+  private final int[] next;
+  private final int[] prev;
+  private final int[] nodeOp;
+  private final int[] returnOf;
+
+  /**
+   * @param inputs the model input of each op, in invocation order
+   * @param invokePos each op's invocation position in the history
+   * @param completePos each op's completion position, or -1 when indeterminate
+   */
+  Linearizer(Model<S, I> model, I[] inputs, int[] invokePos, int[] completePos, Budget budget) {
+    this.model = model;
+    this.inputs = inputs;
+    this.budget = budget;
+    this.n = inputs.length;
+    determinate = new boolean[n];
+    int ok = 0;
+    for (int i = 0; i < n; i++) {
+      determinate[i] = completePos[i] >= 0;
+      if (determinate[i]) {
+        ok++;
+      }
+    }
+    okCount = ok;
+    twin = twins(inputs, determinate);
+    zobrist = new long[n];
+    SplittableRandom rnd = new SplittableRandom(0x5eed_f00dL);
+    for (int i = 0; i < n; i++) {
+      zobrist[i] = rnd.nextLong();
+    }
+    int events = n + ok;
+    long[] keyed = new long[events];
+    int e = 0;
+    for (int i = 0; i < n; i++) {
+      keyed[e++] = ((long) invokePos[i] << 32) | (i << 1);
+      if (determinate[i]) {
+        keyed[e++] = ((long) completePos[i] << 32) | (i << 1) | 1;
+      }
+    }
+    Arrays.sort(keyed);
+    next = new int[events + 1];
+    prev = new int[events + 1];
+    nodeOp = new int[events + 1];
+    returnOf = new int[events + 1];
+    int[] callNode = new int[n];
+    for (int k = 0; k < events; k++) {
+      int node = k + 1;
+      int low = (int) keyed[k];
+      int op = low >>> 1;
+      boolean ret = (low & 1) == 1;
+      nodeOp[node] = ret ? -1 - op : op;
+      if (ret) {
+        returnOf[callNode[op]] = node;
+      } else {
+        callNode[op] = node;
+      }
+      prev[node] = node - 1;
+      next[node - 1] = node;
+    }
+    next[events] = 0;
+    prev[0] = events;
+  }
+
+  private static <I> int[] twins(I[] inputs, boolean[] determinate) {
+    int[] twin = new int[inputs.length];
+    java.util.HashMap<I, Integer> last = new java.util.HashMap<>();
+    for (int i = 0; i < inputs.length; i++) {
+      twin[i] = -1;
+      if (!determinate[i]) {
+        Integer t = last.put(inputs[i], i);
+        if (t != null) {
+          twin[i] = t;
+        }
+      }
+    }
+    return twin;
+  }
+
+  private void lift(int call) {
+    next[prev[call]] = next[call];
+    prev[next[call]] = prev[call];
+    int ret = returnOf[call];
+    if (ret != 0) {
+      next[prev[ret]] = next[ret];
+      prev[next[ret]] = prev[ret];
+    }
+  }
+
+  private void unlift(int call) {
+    int ret = returnOf[call];
+    if (ret != 0) {
+      next[prev[ret]] = ret;
+      prev[next[ret]] = ret;
+    }
+    next[prev[call]] = call;
+    prev[next[call]] = call;
+  }
+
+  Outcome run() {
+    int words = Math.max(1, (n + 63) >>> 6);
+    long[] bits = new long[words];
+    long bitsHash = 0;
+    S state = model.initialState();
+    int[] stackNode = new int[n];
+    @SuppressWarnings("unchecked")
+    S[] stackState = (S[]) new Object[n];
+    int depth = 0;
+    int okLeft = okCount;
+    long steps = 0;
+
+    int bestDepth = -1;
+    int[] bestOrder = new int[0];
+    int culprit = -1;
+    List<Object> bestStates = new ArrayList<>();
+    int[] candidates = new int[0];
+
+    MemoTable memo = new MemoTable(words, budget);
+    try {
+      int node = next[0];
+      while (okLeft > 0) {
+        if ((++steps & POLL_MASK) == 0 && budget.shouldStop()) {
+          return new Outcome(
+              Verdict.UNKNOWN,
+              ops(stackNode, Math.max(depth, 0)),
+              -1,
+              List.of(),
+              new int[0],
+              steps,
+              memo.size(),
+              null);
+        }
+        int op = nodeOp[node];
+        if (op >= 0) {
+          int t = twin[op];
+          if (t < 0 || (bits[t >>> 6] & (1L << t)) != 0) {
+            S after = model.step(state, inputs[op]);
+            if (after != null) {
+              bits[op >>> 6] |= 1L << op;
+              long h = bitsHash ^ zobrist[op];
+              if (memo.add(bits, h, after)) {
+                stackNode[depth] = node;
+                stackState[depth] = state;
+                depth++;
+                state = after;
+                bitsHash = h;
+                lift(node);
+                if (determinate[op]) {
+                  okLeft--;
+                }
+                node = next[0];
+                continue;
+              }
+              bits[op >>> 6] &= ~(1L << op);
+            }
+          }
+          node = next[node];
+        } else {
+          int blocked = -1 - op;
+          if (depth > bestDepth) {
+            bestDepth = depth;
+            bestOrder = ops(stackNode, depth);
+            culprit = blocked;
+            bestStates.clear();
+            bestStates.add(state);
+            candidates = callsBefore(node);
+          } else if (depth == bestDepth
+              && blocked == culprit
+              && bestStates.size() < MAX_STATES
+              && !bestStates.contains(state)) {
+            bestStates.add(state);
+          }
+          if (depth == 0) {
+            return new Outcome(
+                Verdict.INVALID,
+                bestOrder,
+                culprit,
+                List.copyOf(bestStates),
+                candidates,
+                steps,
+                memo.size(),
+                null);
+          }
+          depth--;
+          node = stackNode[depth];
+          state = stackState[depth];
+          stackState[depth] = null;
+          int undone = nodeOp[node];
+          bits[undone >>> 6] &= ~(1L << undone);
+          bitsHash ^= zobrist[undone];
+          unlift(node);
+          if (determinate[undone]) {
+            okLeft++;
+          }
+          node = next[node];
+        }
+      }
+      return new Outcome(
+          Verdict.VALID,
+          ops(stackNode, depth),
+          -1,
+          List.of(),
+          new int[0],
+          steps,
+          memo.size(),
+          null);
+    } catch (MemoTable.Full full) {
+      return new Outcome(
+          Verdict.UNKNOWN,
+          bestOrder.length >= depth ? bestOrder : ops(stackNode, depth),
+          -1,
+          List.of(),
+          new int[0],
+          steps,
+          memo.size(),
+          "memo limit: the search's memo tables reached the cap of "
+              + (budget.memoLimitBytes() >> 20)
+              + " MiB");
+    } finally {
+      memo.release();
+    }
+  }
+
+  private int[] ops(int[] stackNode, int depth) {
+    int[] out = new int[depth];
+    for (int i = 0; i < depth; i++) {
+      out[i] = nodeOp[stackNode[i]];
+    }
+    return out;
+  }
+
+  private int[] callsBefore(int returnNode) {
+    int count = 0;
+    for (int node = next[0]; node != returnNode; node = next[node]) {
+      if (nodeOp[node] >= 0) {
+        count++;
+      }
+    }
+    int[] out = new int[count];
+    int i = 0;
+    for (int node = next[0]; node != returnNode; node = next[node]) {
+      if (nodeOp[node] >= 0) {
+        out[i++] = nodeOp[node];
+      }
+    }
+    return out;
+  }
+}
