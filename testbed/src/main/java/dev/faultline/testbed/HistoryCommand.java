@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     description =
         "Inspect and convert history files (JSON Lines, Jepsen EDN, Jepsen text log, Porcupine kv).",
-    subcommands = {})
+    subcommands = {HistoryStatsCommand.class, HistoryConvertCommand.class})
 public final class HistoryCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

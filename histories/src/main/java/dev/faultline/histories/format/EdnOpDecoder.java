@@ -73,14 +73,14 @@ final class EdnOpDecoder {
   private static long process(
       EdnParser p, Map<Object, Object> m, Map<Object, Long> positions, long mapPosition) {
     Object raw = require(p, m, PROCESS, mapPosition, ":process");
-    if (raw instanceof Long l) {
+    if (raw instanceof Long l && l >= 0) {
       return l;
     }
     if (NEMESIS.equals(raw) || "nemesis".equals(raw)) {
       return Op.NEMESIS;
     }
     throw p.failAt(
-        positions.get(PROCESS), ":process to be an integer or :nemesis", Values.show(raw));
+        positions.get(PROCESS), ":process to be an integer >= 0 or :nemesis", Values.show(raw));
   }
 
   private static Object require(

@@ -273,7 +273,10 @@ final class EdnParser {
   private String readCharacter() {
     advance();
     String name = readToken();
-    if (name.isEmpty() && pos < text.length()) {
+    if (name.isEmpty()) {
+      if (pos >= text.length()) {
+        throw fail("a character after '\\'", "end of input");
+      }
       char c = text.charAt(pos);
       advance();
       return String.valueOf(c);

@@ -5,6 +5,7 @@ import dev.faultline.histories.Op;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.channels.Channels;
@@ -38,14 +39,27 @@ public final class HistoryFiles {
    */
   public static History read(Path file, HistoryFormat format) throws IOException {
     String source = file.toString();
+    return switch (format) {
+      case JSONL -> {
+        try (InputStream in = Files.newInputStream(file)) {
+          yield new JsonLinesReader(source).read(in);
+        }
+      }
+      case EDN -> readText(file, in -> new EdnHistoryReader(source, false).read(in));
+      case PORCUPINE_KV -> readText(file, in -> new EdnHistoryReader(source, true).read(in));
+      case JEPSEN_LOG -> readText(file, in -> new JepsenLogReader(source).read(in));
+    };
+  }
+
+  /** A reader of one text format. */
+  private interface TextReader {
+    History read(BufferedReader in) throws IOException;
+  }
+
+  private static History readText(Path file, TextReader reader) throws IOException {
     try (BufferedReader in =
         new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), BUFFER)) {
-      return switch (format) {
-        case JSONL -> new JsonLinesReader(source).read(in);
-        case EDN -> new EdnHistoryReader(source, false).read(in);
-        case PORCUPINE_KV -> new EdnHistoryReader(source, true).read(in);
-        case JEPSEN_LOG -> new JepsenLogReader(source).read(in);
-      };
+      return reader.read(in);
     }
   }
 

@@ -9,9 +9,10 @@ import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Op;
 import dev.faultline.histories.OpType;
-import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -33,24 +34,86 @@ final class JsonLinesReader {
     this.source = source;
   }
 
-  History read(BufferedReader in) throws IOException {
+  /**
+   * Reads the whole stream. Lines are split and parsed as bytes (no decoding into strings); a line
+   * that fails is parsed again as text, so its error carries the exact character column.
+   */
+  History read(InputStream in) throws IOException {
     HistoryPairing pairing = new HistoryPairing(source);
-    String text;
+    byte[] buf = new byte[1 << 16];
+    int start = 0; // first byte of the current line
+    int end = 0; // bytes filled
+    int scanned = 0; // bytes already searched for a newline
     int lineNo = 0;
-    while ((text = in.readLine()) != null) {
-      lineNo++;
-      if (text.isBlank()) {
+    while (true) {
+      int nl = -1;
+      for (int i = scanned; i < end; i++) {
+        if (buf[i] == '\n') {
+          nl = i;
+          break;
+        }
+      }
+      if (nl < 0) {
+        scanned = end;
+        if (start > 0) {
+          System.arraycopy(buf, start, buf, 0, end - start);
+          end -= start;
+          scanned -= start;
+          start = 0;
+        }
+        if (end == buf.length) {
+          buf = java.util.Arrays.copyOf(buf, buf.length * 2);
+        }
+        int n = in.read(buf, end, buf.length - end);
+        if (n < 0) {
+          if (end > start) {
+            lineNo++;
+            addLine(pairing, buf, start, end, lineNo);
+          }
+          return pairing.build();
+        }
+        end += n;
         continue;
       }
-      pairing.add(parseLine(text, lineNo), lineNo, 1);
+      lineNo++;
+      addLine(pairing, buf, start, nl, lineNo);
+      start = nl + 1;
+      scanned = start;
     }
-    return pairing.build();
+  }
+
+  private void addLine(HistoryPairing pairing, byte[] buf, int from, int to, int lineNo) {
+    int len = to - from;
+    if (len > 0 && buf[to - 1] == '\r') {
+      len--;
+    }
+    if (isBlank(buf, from, len)) {
+      return;
+    }
+    Op op;
+    try (JsonParser p = JSON.createParser(buf, from, len)) {
+      op = parseObject(p, lineNo);
+    } catch (IOException | HistoryFormatException e) {
+      // Report from the text, where Jackson counts columns in characters rather than bytes.
+      op = parseLine(new String(buf, from, len, StandardCharsets.UTF_8), lineNo);
+    }
+    pairing.add(op, lineNo, 1);
+  }
+
+  private static boolean isBlank(byte[] buf, int from, int len) {
+    for (int i = from; i < from + len; i++) {
+      byte b = buf[i];
+      if (b != ' ' && b != '\t') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Parses one line into an op (index 0; the history assigns it). */
   Op parseLine(String text, int lineNo) {
     try (JsonParser p = JSON.createParser(text)) {
-      return parseObject(p, text, lineNo);
+      return parseObject(p, lineNo);
     } catch (JsonEOFException e) {
       throw HistoryFormatException.expected(
           source,
@@ -77,7 +140,7 @@ final class JsonLinesReader {
     }
   }
 
-  private Op parseObject(JsonParser p, String text, int lineNo) throws IOException {
+  private Op parseObject(JsonParser p, int lineNo) throws IOException {
     JsonToken t = p.nextToken();
     if (t != JsonToken.START_OBJECT) {
       throw fail(p, lineNo, "a JSON object per line", describe(p, t));

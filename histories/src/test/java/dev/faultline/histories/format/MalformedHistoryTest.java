@@ -59,6 +59,13 @@ class MalformedHistoryTest {
   }
 
   @Test
+  void columnsCountCharactersNotBytesAfterNonAsciiText() throws IOException {
+    String line = "{\"process\":0,\"f\":\"ééé✓\",\"type\":\"bad\",\"value\":null}";
+    HistoryFormatException e = readFails("unicode.jsonl", line + "\n", HistoryFormat.JSONL);
+    assertThat(e.column()).isEqualTo(line.indexOf("\"bad\"") + 1);
+  }
+
+  @Test
   void invalidJsonIsReportedWithLineAndColumn() throws IOException {
     String line = "{\"process\" 0}";
     HistoryFormatException e =
@@ -143,6 +150,13 @@ class MalformedHistoryTest {
         readFails("bad.log", "some banner\n" + line + "\n", HistoryFormat.JEPSEN_LOG);
     assertThat(e.line()).isEqualTo(2);
     assertThat(e.column()).isEqualTo(line.indexOf(":foo") + 1);
+  }
+
+  @Test
+  void ednNegativeProcessIsRefusedRatherThanTakenForTheNemesis() throws IOException {
+    String line = "{:process -1, :type :invoke, :f :read, :value nil}";
+    HistoryFormatException e = readFails("negative.edn", line + "\n", HistoryFormat.EDN);
+    assertThat(e.column()).isEqualTo(line.indexOf("-1") + 1);
   }
 
   @Test

@@ -24,7 +24,7 @@ import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.lifecycle.BeforeTry;
 
 /** Histories with typed values survive JSON Lines to EDN and back unchanged. */
-class RoundTripProperties {
+class FormatRoundTripTest {
   private Path dir;
 
   @BeforeTry
@@ -85,7 +85,7 @@ class RoundTripProperties {
                 Arbitraries.of("timeout", "no-leader", "a \"quoted\" reason").injectNull(0.7))
             .as(Step::new);
     return Combinators.combine(step.list().ofMaxSize(40), Arbitraries.of(true, false))
-        .as(RoundTripProperties::fold);
+        .as(FormatRoundTripTest::fold);
   }
 
   private static History fold(List<Step> steps, boolean timed) {
@@ -127,7 +127,7 @@ class RoundTripProperties {
 
   private static Arbitrary<Object> values() {
     return Arbitraries.recursive(
-        RoundTripProperties::scalars,
+        FormatRoundTripTest::scalars,
         inner ->
             Arbitraries.oneOf(
                 inner.list().ofMaxSize(3).map(Values::normalize),
