@@ -51,6 +51,7 @@ final class Linearizer<S, I> {
   private final int[] prev;
   private final int[] nodeOp;
   private final int[] returnOf;
+  private final int[] completePos;
 
   /**
    * @param inputs the model input of each op, in invocation order
@@ -62,6 +63,7 @@ final class Linearizer<S, I> {
     this.inputs = inputs;
     this.budget = budget;
     this.n = inputs.length;
+    this.completePos = completePos;
     determinate = new boolean[n];
     int ok = 0;
     for (int i = 0; i < n; i++) {
@@ -205,7 +207,13 @@ final class Linearizer<S, I> {
           node = next[node];
         } else {
           int blocked = -1 - op;
-          if (depth > bestDepth) {
+          // The most telling failure is the one that got furthest through the history in real
+          // time (as Knossos reports it), and among those the longest prefix.
+          boolean further =
+              culprit < 0
+                  || completePos[blocked] > completePos[culprit]
+                  || (blocked == culprit && depth > bestDepth);
+          if (further) {
             bestDepth = depth;
             bestOrder = ops(stackNode, depth);
             culprit = blocked;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Measure Faultline's speed (figures for docs/PERFORMANCE.md).",
-    subcommands = {BenchHistoryCommand.class})
+    subcommands = {BenchHistoryCommand.class, BenchCheckerCommand.class})
 public final class BenchCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

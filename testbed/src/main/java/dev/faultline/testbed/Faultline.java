@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       CommandLine.HelpCommand.class,
       HistoryCommand.class,
+      CheckCommand.class,
       BenchCommand.class,
     })
 public final class Faultline implements Runnable {

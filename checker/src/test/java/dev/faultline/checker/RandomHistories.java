@@ -1,0 +1,113 @@
+package dev.faultline.checker;
+
+import dev.faultline.histories.History;
+import dev.faultline.histories.HistoryBuilder;
+import dev.faultline.histories.Op;
+import dev.faultline.histories.OpType;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** Small random kv histories for property tests, built from a seed. */
+final class RandomHistories {
+  private RandomHistories() {}
+
+  private static final String[] KEYS = {"a", "b", "c"};
+
+  /**
+   * Random interleaving of invocations and completions: up to {@code maxProcs} processes at once,
+   * at most {@code maxCalls} calls, {@code keys} keys, read/write/cas (and delete when {@code
+   * delete}), completions ok/fail/info or none. Reads return a value written to the key or absent,
+   * so both valid and invalid histories come up often. A process that ends with info retires, as in
+   * Jepsen.
+   */
+  static History interleaved(long seed, int maxProcs, int maxCalls, int keys, boolean delete) {
+    Random rnd = new Random(seed);
+    HistoryBuilder b = new HistoryBuilder();
+    Map<Integer, Op> open = new HashMap<>();
+    List<Integer> procs = new ArrayList<>();
+    int nextProc = 0;
+    int procCount = 1 + rnd.nextInt(maxProcs);
+    for (int i = 0; i < procCount; i++) {
+      procs.add(nextProc++);
+    }
+    int calls = 1 + rnd.nextInt(maxCalls);
+    int invoked = 0;
+    long time = 0;
+    Map<String, List<Object>> written = new HashMap<>();
+    while (invoked < calls || !open.isEmpty()) {
+      boolean canInvoke = invoked < calls && open.size() < procs.size();
+      if (canInvoke && (open.isEmpty() || rnd.nextBoolean())) {
+        List<Integer> idle = new ArrayList<>();
+        for (int p : procs) {
+          if (!open.containsKey(p)) {
+            idle.add(p);
+          }
+        }
+        int p = idle.get(rnd.nextInt(idle.size()));
+        String key = KEYS[rnd.nextInt(keys)];
+        int kind = rnd.nextInt(delete ? 4 : 3);
+        Op op =
+            switch (kind) {
+              case 0 -> new Op(0, time++, p, OpType.INVOKE, "read", key, null, null, null);
+              case 1 -> new Op(0, time++, p, OpType.INVOKE, "write", key, value(rnd), null, null);
+              case 2 ->
+                  new Op(
+                      0,
+                      time++,
+                      p,
+                      OpType.INVOKE,
+                      "cas",
+                      key,
+                      java.util.Arrays.asList(likely(rnd, written.get(key)), value(rnd)),
+                      null,
+                      null);
+              default -> new Op(0, time++, p, OpType.INVOKE, "delete", key, null, null, null);
+            };
+        if (kind == 1) {
+          written.computeIfAbsent(key, k -> new ArrayList<>()).add(op.value());
+        } else if (kind == 2) {
+          written.computeIfAbsent(key, k -> new ArrayList<>()).add(((List<?>) op.value()).get(1));
+        }
+        open.put(p, b.add(op));
+        invoked++;
+      } else {
+        List<Integer> busy = new ArrayList<>(open.keySet());
+        int p = busy.get(rnd.nextInt(busy.size()));
+        Op inv = open.remove(p);
+        int roll = rnd.nextInt(10);
+        if (roll == 9 && invoked >= calls) {
+          continue; // left pending: the history ends while it is open
+        }
+        OpType type = roll < 7 ? OpType.OK : roll == 7 ? OpType.FAIL : OpType.INFO;
+        Object value = inv.value();
+        if (inv.f().equals("read")) {
+          List<Object> seen = written.getOrDefault((String) inv.key(), List.of());
+          value =
+              type != OpType.OK || seen.isEmpty() || rnd.nextInt(4) == 0
+                  ? value(rnd)
+                  : seen.get(seen.size() - 1 - rnd.nextInt(Math.min(2, seen.size())));
+        }
+        b.add(new Op(0, time++, p, type, inv.f(), inv.key(), value, null, null));
+        if (type == OpType.INFO) {
+          procs.remove(Integer.valueOf(p));
+          procs.add(nextProc++);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static Object likely(Random rnd, List<Object> seen) {
+    return seen == null || seen.isEmpty() || rnd.nextInt(3) == 0
+        ? value(rnd)
+        : seen.get(seen.size() - 1);
+  }
+
+  private static Object value(Random rnd) {
+    int v = rnd.nextInt(4);
+    return v == 3 ? null : (Object) (long) v;
+  }
+}

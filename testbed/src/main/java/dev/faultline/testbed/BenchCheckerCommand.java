@@ -1,0 +1,237 @@
+package dev.faultline.testbed;
+
+import dev.faultline.checker.CheckOptions;
+import dev.faultline.checker.CheckResult;
+import dev.faultline.checker.Checker;
+import dev.faultline.checker.SimulatedKvHistory;
+import dev.faultline.histories.History;
+import dev.faultline.histories.format.HistoryFiles;
+import dev.faultline.histories.format.HistoryFormat;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code faultline bench checker}: how fast the checker decides. Reads every history of a folder
+ * (parsing is not timed), warms up, then times each check single-threaded and on all cores; or
+ * generates a seeded key-value history of a given size and times its check.
+ */
+@Command(
+    name = "checker",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time the linearizability checker on every history in DIR (parsing excluded), single-threaded"
+          + " and parallel, after a warm-up; or on a generated kv history (--generate-kv)."
+    })
+public final class BenchCheckerCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "Folder of histories.")
+  Path dir;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed passes (default 3).")
+  int warmup;
+
+  @Option(names = "--runs", defaultValue = "5", description = "Timed passes (default 5).")
+  int runs;
+
+  @Option(names = "--no-split", description = "Check each history as one partition.")
+  boolean noSplit;
+
+  @Option(
+      names = "--threads",
+      description = "Threads for the parallel runs (default: the number of cores).")
+  Integer threads;
+
+  @Option(names = "--explain", description = "Also describe every state (as `check` does).")
+  boolean explain;
+
+  @Option(
+      names = "--generate-kv",
+      paramLabel = "CALLS",
+      description =
+          "Generate a seeded kv history of CALLS calls (1000 keys, 50 clients, 5% info) and check"
+              + " it.")
+  Integer generateKv;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Generator seed (default 1).")
+  long seed;
+
+  @Option(names = "--timeout", defaultValue = "120s", description = "Budget per check.")
+  String timeout;
+
+  private record Entry(Path file, History history, long[] single, long[] parallel) {}
+
+  @Override
+  public Integer call() throws IOException {
+    PrintWriter o = spec.commandLine().getOut();
+    if (dir == null && generateKv == null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "give a folder of histories, or --generate-kv CALLS");
+    }
+    int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    CheckOptions base =
+        CheckOptions.defaults()
+            .withTimeout(CheckCommand.parseDuration(timeout))
+            .withSplit(!noSplit)
+            .withExplain(explain);
+    o.printf(
+        Locale.ROOT,
+        "JDK %s, %d cores, max heap %d MiB, split %s, warm-up %d, runs %d%n",
+        System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(),
+        Runtime.getRuntime().maxMemory() >> 20,
+        !noSplit,
+        warmup,
+        runs);
+    if (dir != null) {
+      benchFolder(o, base, cores);
+    }
+    if (generateKv != null) {
+      benchGenerated(o, base, cores);
+    }
+    o.flush();
+    return ExitCode.VALID;
+  }
+
+  private void benchFolder(PrintWriter o, CheckOptions base, int cores) throws IOException {
+    List<Entry> entries = new ArrayList<>();
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files = s.filter(Files::isRegularFile).sorted().toList();
+    }
+    for (Path f : files) {
+      String name = f.getFileName().toString();
+      if (name.endsWith(".md") || name.endsWith(".tsv")) {
+        continue;
+      }
+      try {
+        HistoryFormat fmt = HistoryFormat.detect(f);
+        entries.add(new Entry(f, HistoryFiles.read(f, fmt), new long[runs], new long[runs]));
+      } catch (RuntimeException e) {
+        o.println("skipped " + f + ": " + e.getMessage());
+      }
+    }
+    for (int w = 0; w < warmup; w++) {
+      for (Entry e : entries) {
+        check(e.history(), base.withThreads(1));
+        check(e.history(), base.withThreads(cores));
+      }
+    }
+    String[] verdicts = new String[entries.size()];
+    for (int r = 0; r < runs; r++) {
+      for (int i = 0; i < entries.size(); i++) {
+        Entry e = entries.get(i);
+        long t0 = System.nanoTime();
+        CheckResult res = check(e.history(), base.withThreads(1));
+        e.single()[r] = System.nanoTime() - t0;
+        verdicts[i] = res == null ? "error" : res.verdict().wireName();
+      }
+      for (Entry e : entries) {
+        long t0 = System.nanoTime();
+        check(e.history(), base.withThreads(cores));
+        e.parallel()[r] = System.nanoTime() - t0;
+      }
+    }
+    o.printf(
+        Locale.ROOT,
+        "%-48s %8s %7s %12s %12s%n",
+        "file",
+        "verdict",
+        "calls",
+        "1 thread ms",
+        cores + " threads ms");
+    long[] totalSingle = new long[runs];
+    long[] totalParallel = new long[runs];
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      for (int r = 0; r < runs; r++) {
+        totalSingle[r] += e.single()[r];
+        totalParallel[r] += e.parallel()[r];
+      }
+      o.printf(
+          Locale.ROOT,
+          "%-48s %8s %7d %12.2f %12.2f%n",
+          dir.relativize(e.file()),
+          verdicts[i],
+          e.history().calls().size(),
+          median(e.single()) / 1e6,
+          median(e.parallel()) / 1e6);
+    }
+    o.printf(
+        Locale.ROOT,
+        "TOTAL %d histories: 1 thread median %.3f s (min %.3f s), %d threads median %.3f s (min"
+            + " %.3f s)%n",
+        entries.size(),
+        median(totalSingle) / 1e9,
+        Arrays.stream(totalSingle).min().orElse(0) / 1e9,
+        cores,
+        median(totalParallel) / 1e9,
+        Arrays.stream(totalParallel).min().orElse(0) / 1e9);
+  }
+
+  private void benchGenerated(PrintWriter o, CheckOptions base, int cores) {
+    long t0 = System.nanoTime();
+    History h = SimulatedKvHistory.generate(seed, generateKv, 1000, 50, 5);
+    o.printf(
+        Locale.ROOT,
+        "generated %d calls (%d ops, seed %d, 1000 keys, 50 clients, 5%% info) in %.2f s%n",
+        generateKv,
+        h.size(),
+        seed,
+        (System.nanoTime() - t0) / 1e9);
+    for (int w = 0; w < warmup; w++) {
+      check(h, base.withThreads(cores));
+    }
+    long[] times = new long[runs];
+    CheckResult last = null;
+    for (int r = 0; r < runs; r++) {
+      long s = System.nanoTime();
+      last = check(h, base.withThreads(cores));
+      times[r] = System.nanoTime() - s;
+      o.printf(
+          Locale.ROOT,
+          "run %d: %s in %.2f s (%d threads)%n",
+          r + 1,
+          last.verdict().wireName(),
+          times[r] / 1e9,
+          cores);
+    }
+    Runtime rt = Runtime.getRuntime();
+    o.printf(
+        Locale.ROOT,
+        "generated kv: median %.2f s, min %.2f s; heap in use after %d MiB of %d MiB%n",
+        median(times) / 1e9,
+        Arrays.stream(times).min().orElse(0) / 1e9,
+        (rt.totalMemory() - rt.freeMemory()) >> 20,
+        rt.maxMemory() >> 20);
+  }
+
+  private static CheckResult check(History h, CheckOptions options) {
+    try {
+      return Checker.check(h, options);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long median(long[] xs) {
+    if (xs.length == 0) {
+      return 0;
+    }
+    long[] c = xs.clone();
+    Arrays.sort(c);
+    return c[c.length / 2];
+  }
+}

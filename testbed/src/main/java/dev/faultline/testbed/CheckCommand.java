@@ -1,0 +1,193 @@
+package dev.faultline.testbed;
+
+import dev.faultline.checker.Candidate;
+import dev.faultline.checker.CheckOptions;
+import dev.faultline.checker.CheckResult;
+import dev.faultline.checker.Checker;
+import dev.faultline.checker.Counterexample;
+import dev.faultline.checker.KeyResult;
+import dev.faultline.checker.ResultsJson;
+import dev.faultline.checker.Verdict;
+import dev.faultline.checker.model.Models;
+import dev.faultline.checker.report.CheckReportPage;
+import dev.faultline.histories.History;
+import dev.faultline.histories.Values;
+import dev.faultline.histories.format.HistoryFormat;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code faultline check}: decides whether a recorded history is linearizable, prints a verdict
+ * line and a short summary, and optionally writes results.json and check.html.
+ */
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Check a history for linearizability (Wing-Gong-Lowe search, split by key, in parallel).",
+      "Exit codes: 0 valid, 1 invalid, 2 unknown (budget spent), 3 error."
+    })
+public final class CheckCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "FILE", description = "The history file.")
+  Path file;
+
+  @Option(
+      names = "--model",
+      defaultValue = "auto",
+      description = "auto, register, cas-register, kv or set (default ${DEFAULT-VALUE}).")
+  String model;
+
+  @Option(
+      names = "--format",
+      defaultValue = "auto",
+      description = "auto, jsonl, edn, jepsen-log or porcupine-kv (default ${DEFAULT-VALUE}).")
+  String format;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "60s",
+      description = "Time budget, e.g. 60s, 500ms, 2m (default ${DEFAULT-VALUE}).")
+  String timeout;
+
+  @Option(
+      names = "--threads",
+      description = "Keys searched at once (default: the number of cores).")
+  Integer threads;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Write results.json and check.html.")
+  Path out;
+
+  @Option(names = "--no-split", description = "Check all keys as one object (kv model only).")
+  boolean noSplit;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter o = spec.commandLine().getOut();
+    HistoryFormat fmt = null;
+    if (!format.equalsIgnoreCase("auto")) {
+      fmt = HistoryFormat.fromCliName(format);
+      if (fmt == null) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--format "
+                + format
+                + ": not a format; use auto, jsonl, edn, jepsen-log or porcupine-kv");
+      }
+    }
+    CheckOptions options =
+        CheckOptions.defaults().withTimeout(parseDuration(timeout)).withSplit(!noSplit);
+    if (threads != null) {
+      if (threads < 1) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(), "--threads " + threads + ": must be at least 1");
+      }
+      options = options.withThreads(threads);
+    }
+    if (!model.equals("auto")) {
+      options = options.withModel(Models.named(model));
+    }
+    HistoryFormat used = HistoryInput.formatOf(file, fmt);
+    History history = HistoryInput.read(file, used);
+    CheckResult r = Checker.check(history, options);
+    print(o, r, used);
+    if (out != null) {
+      ResultsJson.write(r, out.resolve("results.json"));
+      CheckReportPage.write(history, r, out.resolve("check.html"));
+      o.println("wrote " + out.resolve("results.json") + " and " + out.resolve("check.html"));
+    }
+    o.flush();
+    return switch (r.verdict()) {
+      case VALID -> ExitCode.VALID;
+      case INVALID -> ExitCode.INVALID;
+      case UNKNOWN -> ExitCode.UNKNOWN;
+    };
+  }
+
+  private void print(PrintWriter o, CheckResult r, HistoryFormat used) {
+    int[] counts = new int[3];
+    for (KeyResult k : r.keys()) {
+      counts[k.verdict().ordinal()]++;
+    }
+    o.printf(
+        Locale.ROOT,
+        "%s  %s (%d ops, %d key%s, %.1f ms)%n",
+        r.verdict().name(),
+        file,
+        r.ops(),
+        r.keys().size(),
+        r.keys().size() == 1 ? "" : "s",
+        r.nanos() / 1e6);
+    o.println("  format: " + used.cliName());
+    o.println("  model:  " + r.model() + " (" + r.modelReason() + ")");
+    o.printf(
+        Locale.ROOT,
+        "  keys:   %d valid, %d invalid, %d unknown%s%n",
+        counts[0],
+        counts[1],
+        counts[2],
+        r.split() ? "" : " (checked as one partition)");
+    if (r.reason() != null) {
+      o.println("  reason: " + r.reason());
+    }
+    r.firstInvalid()
+        .ifPresent(
+            k -> {
+              Counterexample c = k.counterexample();
+              o.println(
+                  "  culprit: op #"
+                      + c.culprit()
+                      + " ("
+                      + c.culpritDescription()
+                      + ")"
+                      + (k.key() == null ? "" : " on key " + Values.show(k.key()))
+                      + " cannot be linearized after a prefix of "
+                      + k.linearization().size()
+                      + " ops; states there: "
+                      + String.join(" | ", c.states()));
+              int shown = 0;
+              for (Candidate cand : c.candidates()) {
+                if (shown++ == 5) {
+                  o.println("    … " + (c.candidates().size() - 5) + " more candidates");
+                  break;
+                }
+                o.println("    #" + cand.op() + " " + cand.description() + ": " + cand.reason());
+              }
+            });
+    if (r.verdict() == Verdict.UNKNOWN && r.reason() == null) {
+      o.println("  some keys could not be decided");
+    }
+  }
+
+  /** Parses {@code 60s}, {@code 500ms}, {@code 2m}, {@code 1h} or a plain number of seconds. */
+  static Duration parseDuration(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (t.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+      }
+      if (t.endsWith("s")) {
+        return Duration.ofMillis(
+            Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
+      }
+      if (t.endsWith("m")) {
+        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      if (t.endsWith("h")) {
+        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+      }
+      return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--timeout " + text + ": not a duration; write e.g. 60s, 500ms or 2m");
+    }
+  }
+}
