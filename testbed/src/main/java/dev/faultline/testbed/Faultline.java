@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class,
       HistoryCommand.class,
       CheckCommand.class,
+      TestCommand.class,
       ReportCommand.class,
       ServeCommand.class,
       BenchCommand.class,

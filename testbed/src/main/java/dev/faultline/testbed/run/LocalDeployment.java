@@ -1,0 +1,118 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.nemesis.cluster.Cluster;
+import dev.faultline.nemesis.cluster.LeaderProbe;
+import dev.faultline.nemesis.cluster.LocalCluster;
+import dev.faultline.nemesis.net.LoopbackNetwork;
+import dev.faultline.nemesis.net.Net;
+import dev.faultline.nemesis.net.NetworkSandbox;
+import dev.faultline.nemesis.net.NodeAddress;
+import dev.faultline.nemesis.net.NodeNetwork;
+import dev.faultline.nemesis.net.SandboxNet;
+import dev.faultline.workloads.client.ClientFactory;
+import dev.faultline.workloads.client.HttpKvPort;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A cluster of {@code faultline node} processes on this machine: inside the network sandbox (one
+ * namespace per node, partitions by iptables) when this process runs inside it, otherwise on
+ * loopback addresses, where nothing can be partitioned.
+ */
+public final class LocalDeployment implements Deployment {
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  private final LocalCluster cluster;
+  private final Optional<Net> net;
+  private final HttpLeaderProbe probe;
+  private final String description;
+  private final String protocol;
+
+  private LocalDeployment(
+      LocalCluster cluster, Optional<Net> net, String description, String protocol) {
+    this.cluster = cluster;
+    this.net = net;
+    this.probe = new HttpLeaderProbe(NodeCommand.HTTP_PORT, PROBE_TIMEOUT);
+    this.description = description;
+    this.protocol = protocol;
+  }
+
+  /** The factory {@code faultline test} uses: nodes run this program's {@code node} command. */
+  public static Deployment.Factory factory(List<String> program) {
+    return (options, run) -> open(options, run, program);
+  }
+
+  static LocalDeployment open(TestOptions options, RunDirectory run, List<String> program) {
+    List<String> ids = options.nodeIds();
+    NodeNetwork network;
+    String description;
+    if (NetworkSandbox.isInside()) {
+      network = SandboxNet.create(ids);
+      description = "sandbox (" + SandboxNet.BRIDGE + ", 10.77.0.0/24)";
+    } else {
+      network = LoopbackNetwork.create(ids);
+      description = "loopback (127.77.0.0/24, no partitions)";
+    }
+    LocalCluster cluster;
+    try {
+      cluster = LocalCluster.create(network, new NodeCommand(program, run.work(), options.bug()));
+    } catch (RuntimeException e) {
+      network.close();
+      throw e;
+    }
+    Optional<Net> net;
+    try {
+      net = Optional.of(cluster.net());
+    } catch (UnsupportedOperationException none) {
+      net = Optional.empty();
+    }
+    return new LocalDeployment(cluster, net, description, options.protocol());
+  }
+
+  @Override
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  @Override
+  public Optional<Net> net() {
+    return net;
+  }
+
+  @Override
+  public LeaderProbe leaderProbe() {
+    return probe;
+  }
+
+  @Override
+  public boolean ready(String nodeId) {
+    return probe.ready(cluster.address(nodeId));
+  }
+
+  @Override
+  public ClientFactory clients(Duration timeout) {
+    var nodes = new LinkedHashMap<String, URI>();
+    for (String id : cluster.nodeIds()) {
+      NodeAddress a = cluster.address(id);
+      nodes.put(id, URI.create("http://" + a.hostPort(NodeCommand.HTTP_PORT)));
+    }
+    if (!protocol.equals("http")) {
+      throw new IllegalStateException(
+          "--protocol " + protocol + " has no workload client in this build; use --protocol http");
+    }
+    return HttpKvPort.factory(nodes, timeout);
+  }
+
+  @Override
+  public String network() {
+    return description;
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}

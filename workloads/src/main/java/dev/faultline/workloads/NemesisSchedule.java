@@ -1,0 +1,62 @@
+package dev.faultline.workloads;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Plans when faults start and heal, as data: a quiet warm-up of one interval, then alternating
+ * fault windows and quiet gaps, each between half and a whole interval long, kinds drawn from the
+ * given list. Windows never overlap (each is healed before the next starts) and every window ends
+ * within the time limit. The same seed gives the same plan.
+ */
+public final class NemesisSchedule {
+  private NemesisSchedule() {}
+
+  /** Jepsen's customary spacing of faults. */
+  public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+
+  /**
+   * @param seed the source of every choice
+   * @param timeLimit the length of the run; no window ends after it
+   * @param interval the typical length of a fault and of the quiet gap after it
+   * @param faults fault kinds to draw from; empty plans no faults
+   */
+  public static List<FaultWindow> plan(
+      long seed, Duration timeLimit, Duration interval, List<String> faults) {
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("nemesis interval must be positive, was " + interval);
+    }
+    if (timeLimit.isNegative()) {
+      throw new IllegalArgumentException("time limit must not be negative, was " + timeLimit);
+    }
+    for (String fault : faults) {
+      if (fault == null || fault.isBlank()) {
+        throw new IllegalArgumentException("fault kinds must be non-blank names, got " + faults);
+      }
+    }
+    List<FaultWindow> plan = new ArrayList<>();
+    if (faults.isEmpty()) {
+      return plan;
+    }
+    SplittableRandom random = new SplittableRandom(seed);
+    long limit = timeLimit.toMillis();
+    long step = Math.max(2, interval.toMillis());
+    long t = step;
+    while (true) {
+      long duration = between(random, step);
+      String fault = faults.get(random.nextInt(faults.size()));
+      if (t + duration > limit) {
+        return List.copyOf(plan);
+      }
+      plan.add(new FaultWindow(Duration.ofMillis(t), fault, Duration.ofMillis(duration)));
+      t += duration + between(random, step);
+    }
+  }
+
+  /** A length drawn uniformly from [step/2, step]. */
+  private static long between(SplittableRandom random, long step) {
+    return step / 2 + random.nextLong(step - step / 2 + 1);
+  }
+}

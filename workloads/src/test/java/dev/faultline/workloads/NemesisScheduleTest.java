@@ -1,0 +1,63 @@
+package dev.faultline.workloads;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+class NemesisScheduleTest {
+  private static final List<String> FAULTS = List.of("partition", "kill", "pause");
+
+  @Property(tries = 200)
+  void windowsNeverOverlapAndFitTheTimeLimit(
+      @ForAll long seed,
+      @ForAll @IntRange(max = 600) int limitSeconds,
+      @ForAll @IntRange(min = 100, max = 30_000) int intervalMillis) {
+    Duration limit = Duration.ofSeconds(limitSeconds);
+    List<FaultWindow> plan =
+        NemesisSchedule.plan(seed, limit, Duration.ofMillis(intervalMillis), FAULTS);
+    for (int i = 0; i < plan.size(); i++) {
+      FaultWindow w = plan.get(i);
+      assertThat(w.duration()).isPositive();
+      assertThat(w.end()).isLessThanOrEqualTo(limit);
+      assertThat(FAULTS).contains(w.fault());
+      if (i > 0) {
+        assertThat(w.start()).isGreaterThan(plan.get(i - 1).end());
+      }
+    }
+  }
+
+  @Property(tries = 50)
+  void sameSeedGivesSamePlan(@ForAll long seed) {
+    Duration limit = Duration.ofSeconds(120);
+    Duration interval = Duration.ofSeconds(10);
+    assertThat(NemesisSchedule.plan(seed, limit, interval, FAULTS))
+        .isEqualTo(NemesisSchedule.plan(seed, limit, interval, FAULTS));
+  }
+
+  @Test
+  void sixtySecondsAtTenSecondIntervalsHoldsSeveralFaults() {
+    List<FaultWindow> plan =
+        NemesisSchedule.plan(42, Duration.ofSeconds(60), NemesisSchedule.DEFAULT_INTERVAL, FAULTS);
+    // Warm-up of 10 s, then windows and gaps of 5..10 s each: at least two, at most five windows.
+    assertThat(plan).hasSizeBetween(2, 5);
+    assertThat(plan.get(0).start()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void noFaultKindsPlanNothing() {
+    assertThat(NemesisSchedule.plan(1, Duration.ofSeconds(60), Duration.ofSeconds(1), List.of()))
+        .isEmpty();
+  }
+
+  @Test
+  void nonPositiveIntervalIsRefused() {
+    assertThatThrownBy(() -> NemesisSchedule.plan(1, Duration.ofSeconds(60), Duration.ZERO, FAULTS))
+        .hasMessageContaining("nemesis interval must be positive");
+  }
+}
