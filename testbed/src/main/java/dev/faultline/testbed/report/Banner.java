@@ -15,7 +15,8 @@ import java.util.Objects;
  * broke, told from the checker's counterexample (culprit op and the states the system could have
  * been in) and the history around it.
  *
- * @param verdict {@code valid}, {@code invalid}, {@code unknown}, or {@code none} (no results)
+ * @param verdict {@code valid}, {@code invalid}, {@code unknown}, {@code failed} (the run itself
+ *     failed, as the runner writes it), or {@code none} (no results)
  * @param headline one sentence saying what the verdict means here
  * @param details further sentences: what broke, why undecided, what is missing
  * @param culprit the culprit's invocation index in the history, or -1
@@ -30,7 +31,7 @@ public record Banner(String verdict, String headline, List<String> details, int 
     String headline;
     switch (verdict) {
       case "valid" -> {
-        Long ops = JsonPaths.number(results, "ops", "check.ops", "checker.ops");
+        Long ops = JsonPaths.number(results, "ops.total", "ops", "check.ops", "checker.ops");
         String model = JsonPaths.text(results, "model", "check.model", "checker.model");
         headline =
             "Valid: every result the clients saw fits one order of the operations that respects"
@@ -52,6 +53,10 @@ public record Banner(String verdict, String headline, List<String> details, int 
           Long op = JsonPaths.number(cex, "culprit.op");
           culprit = op == null ? -1 : op.intValue();
           details.add(whatBroke(holder, cex, history));
+        } else if (JsonPaths.text(results, "workload_analysis.summary") != null) {
+          details.add(
+              "The workload's own analysis failed: "
+                  + JsonPaths.text(results, "workload_analysis.summary"));
         } else {
           details.add("results.json names no culprit operation; see the checker's results.");
         }
@@ -63,6 +68,15 @@ public record Banner(String verdict, String headline, List<String> details, int 
                 + " a violation nor shows that there is none.";
         if (reason != null) {
           details.add("Why: " + reason + ".");
+        }
+      }
+      case "failed" -> {
+        headline =
+            "Failed: the run itself could not be carried out or checked, so there is no verdict"
+                + " on the system.";
+        String error = JsonPaths.text(results, "error");
+        if (error != null) {
+          details.add("Why: " + error);
         }
       }
       default ->
@@ -86,7 +100,7 @@ public record Banner(String verdict, String headline, List<String> details, int 
     }
     v = v.toLowerCase(Locale.ROOT);
     return switch (v) {
-      case "valid", "invalid", "unknown" -> v;
+      case "valid", "invalid", "unknown", "failed" -> v;
       default -> "none";
     };
   }

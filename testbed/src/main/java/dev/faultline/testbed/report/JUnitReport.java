@@ -9,8 +9,8 @@ import javax.xml.stream.XMLStreamWriter;
 
 /**
  * A run as JUnit XML for CI systems: one test suite holding one test case (the run). Valid passes,
- * invalid is a {@code <failure>} whose message names the culprit, unknown (or no verdict) is an
- * {@code <error>}.
+ * invalid is a {@code <failure>} whose message names the culprit; unknown, failed (the run itself
+ * failed) and no verdict are an {@code <error>}.
  */
 public final class JUnitReport {
   private JUnitReport() {}

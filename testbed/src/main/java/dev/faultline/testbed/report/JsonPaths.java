@@ -37,6 +37,33 @@ public final class JsonPaths {
     return n.isValueNode() ? n.asText() : n.toString();
   }
 
+  /**
+   * A command line recorded as text or as a list of arguments, as one line a shell reads back:
+   * arguments with spaces or quotes are single-quoted. Null when none of the paths holds one.
+   */
+  public static String commandLine(JsonNode root, String... paths) {
+    JsonNode n = at(root, paths);
+    if (n == null) {
+      return null;
+    }
+    if (!n.isArray()) {
+      return n.asText();
+    }
+    StringBuilder b = new StringBuilder();
+    for (JsonNode arg : n) {
+      String a = arg.asText();
+      if (b.length() > 0) {
+        b.append(' ');
+      }
+      if (!a.isEmpty() && a.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+        b.append(a);
+      } else {
+        b.append('\'').append(a.replace("'", "'\\''")).append('\'');
+      }
+    }
+    return b.toString();
+  }
+
   /** The number at the first path that holds one, or null. */
   public static Long number(JsonNode root, String... paths) {
     JsonNode n = at(root, paths);

@@ -107,7 +107,8 @@ final class ReportPage {
       b.append("<p class=\"muted\">test.json is missing: options, seed and command unknown.</p>\n");
       return;
     }
-    String command = JsonPaths.text(test, "command", "command_line", "commandLine", "reproduce");
+    String command =
+        JsonPaths.commandLine(test, "command_line", "command", "commandLine", "reproduce");
     String seed = JsonPaths.text(test, "seed", "options.seed");
     String commit = JsonPaths.text(test, "git_commit", "commit", "gitCommit", "git.commit");
     b.append("<table class=\"fl\">");

@@ -111,7 +111,7 @@ public final class RunReport {
   private static Map<String, String> properties(JsonNode test) {
     Map<String, String> p = new LinkedHashMap<>();
     put(p, "seed", JsonPaths.text(test, "seed", "options.seed"));
-    put(p, "command", JsonPaths.text(test, "command", "command_line", "commandLine"));
+    put(p, "command", JsonPaths.commandLine(test, "command_line", "command", "commandLine"));
     put(p, "git.commit", JsonPaths.text(test, "git_commit", "commit", "gitCommit", "git.commit"));
     put(p, "workload", JsonPaths.text(test, "workload", "options.workload"));
     put(p, "nemesis", JsonPaths.text(test, "nemesis", "options.nemesis"));

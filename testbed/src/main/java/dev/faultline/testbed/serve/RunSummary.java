@@ -21,7 +21,7 @@ import java.util.List;
  * @param id the run's own folder, its timestamp
  * @param state {@code complete} (results.json read), {@code incomplete} (no results.json yet, or
  *     unreadable), or {@code empty} (no test.json and no history either)
- * @param verdict {@code valid}, {@code invalid}, {@code unknown} or {@code none}
+ * @param verdict {@code valid}, {@code invalid}, {@code unknown}, {@code failed} or {@code none}
  * @param workload from test.json, else the group's part before the first dash
  * @param nemesis from test.json, else the group's part after the first dash
  * @param seconds the run's length from the last timed op of the history, or null
@@ -79,8 +79,12 @@ public record RunSummary(
         Banner.verdictOf(results),
         workload,
         nemesis,
-        lastTime == null ? null : lastTime / 1e9,
-        JsonPaths.number(results, "ops", "check.ops", "checker.ops", "counts.ops"),
+        lastTime != null
+            ? Double.valueOf(lastTime / 1e9)
+            : JsonPaths.at(results, "elapsed_s") != null
+                ? JsonPaths.at(results, "elapsed_s").asDouble()
+                : null,
+        JsonPaths.number(results, "ops.total", "ops", "check.ops", "checker.ops"),
         JsonPaths.text(test, "seed", "options.seed"),
         Files.isRegularFile(dir.resolve(RunDir.REPORT)),
         List.copyOf(problems));

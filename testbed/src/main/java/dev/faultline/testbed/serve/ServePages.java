@@ -18,7 +18,8 @@ final class ServePages {
           + "table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:4px 10px;"
           + "text-align:left}th{background:#f5f5f5}td.n{text-align:right}"
           + "tr.verdict-valid td.v{background:#d9f2e1}tr.verdict-invalid td.v{background:#f9d6d6}"
-          + "tr.verdict-unknown td.v{background:#fde9c4}tr.verdict-none td.v{background:#e6e6e6}"
+          + "tr.verdict-unknown td.v{background:#fde9c4}tr.verdict-failed td.v{background:#e3d7f5}"
+          + "tr.verdict-none td.v{background:#e6e6e6}"
           + "tr.verdict-invalid{background:#fff6f6}form{margin:8px 0 14px}select{margin-right:10px}"
           + ".muted{color:#666}";
 
@@ -41,7 +42,8 @@ final class ServePages {
     head(b, "faultline runs");
     b.append("<h1>Runs in ").append(esc(store.toString())).append("</h1>\n");
     b.append("<form method=\"get\" action=\"/\" id=\"filters\">");
-    select(b, "verdict", List.of("valid", "invalid", "unknown", "none"), filter.verdict());
+    select(
+        b, "verdict", List.of("valid", "invalid", "unknown", "failed", "none"), filter.verdict());
     select(b, "workload", distinct(all, RunSummary::workload), filter.workload());
     select(b, "nemesis", distinct(all, RunSummary::nemesis), filter.nemesis());
     b.append("<button type=\"submit\">filter</button> <a href=\"/\">clear</a></form>\n");

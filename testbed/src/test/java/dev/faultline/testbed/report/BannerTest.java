@@ -84,4 +84,31 @@ class BannerTest {
             "Op #9 (read 3) on key k1 cannot take effect anywhere between its invocation and its"
                 + " completion; at that point the key could only have been 7.");
   }
+
+  @Test
+  void aFailedRunSaysTheRunItselfFailedAndWhy() throws IOException {
+    JsonNode r = JSON.readTree("{\"verdict\":\"failed\",\"error\":\"no leader within 30 s\"}");
+    Banner b = Banner.of(r, null);
+    assertThat(b.verdict()).isEqualTo("failed");
+    assertThat(b.headline()).startsWith("Failed: the run itself");
+    assertThat(b.details()).contains("Why: no leader within 30 s");
+  }
+
+  @Test
+  void anInvalidSetRunWithoutCounterexampleGivesTheWorkloadsAnalysis() throws IOException {
+    JsonNode r =
+        JSON.readTree(
+            "{\"verdict\":\"invalid\",\"check\":null,"
+                + "\"workload_analysis\":{\"valid\":false,\"summary\":\"2 acknowledged adds lost\"}}");
+    assertThat(Banner.of(r, null).details().get(0))
+        .isEqualTo("The workload's own analysis failed: 2 acknowledged adds lost");
+  }
+
+  @Test
+  void aCommandLineListIsJoinedSoAShellReadsItBack() throws IOException {
+    JsonNode t =
+        JSON.readTree("{\"command_line\":[\"faultline\",\"test\",\"--nemesis\",\"a b\",\"it's\"]}");
+    assertThat(JsonPaths.commandLine(t, "command_line"))
+        .isEqualTo("faultline test --nemesis 'a b' 'it'\\''s'");
+  }
 }

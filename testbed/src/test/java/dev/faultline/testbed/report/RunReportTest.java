@@ -28,7 +28,7 @@ class RunReportTest {
         .contains("A read of key &quot;k0&quot; on n3 returned")
         .contains("had been acknowledged by n1")
         .contains("<section class=\"fl-check\"")
-        .contains("faultline test --workload register --seed 5")
+        .contains("faultline test --workload register --nemesis partition,kill --seed 5")
         .contains("abc1234")
         .contains("\"label\":\"partition n1\"")
         .contains("\"label\":\"kill n2\"")

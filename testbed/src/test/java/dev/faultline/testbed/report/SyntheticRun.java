@@ -174,15 +174,24 @@ final class SyntheticRun {
     Files.createDirectories(dir);
     HistoryFiles.write(history, dir.resolve(RunDir.HISTORY), HistoryFormat.JSONL);
     ObjectMapper json = new ObjectMapper();
+    // The shape the runner writes (dev.faultline.testbed.run.RunReport).
     ObjectNode test = json.createObjectNode();
-    test.put("workload", "register");
-    test.put("nemesis", "partition,kill");
+    test.put("schema", "faultline-test-options/1");
+    test.put("started", START.toString());
+    test.put("commit", "abc1234");
+    test.putArray("command_line")
+        .add("faultline")
+        .add("test")
+        .add("--workload")
+        .add("register")
+        .add("--nemesis")
+        .add("partition,kill")
+        .add("--seed")
+        .add(Long.toString(seed));
     test.put("seed", seed);
-    test.put("git_commit", "abc1234");
-    test.put("command", "faultline test --workload register --seed " + seed);
-    test.put("started_at", START.toString());
     ObjectNode options = test.putObject("options");
     options.put("workload", "register");
+    options.put("nemesis", "partition,kill");
     options.put("seed", seed);
     options.put("time_limit_s", Series.span(history) / 1e9);
     json.writeValue(dir.resolve(RunDir.TEST).toFile(), test);
@@ -191,7 +200,15 @@ final class SyntheticRun {
     if (check) {
       CheckResult r =
           Checker.check(history, CheckOptions.defaults().withTimeout(Duration.ofSeconds(60)));
-      ResultsJson.write(r, dir.resolve(RunDir.RESULTS));
+      java.io.ByteArrayOutputStream checker = new java.io.ByteArrayOutputStream();
+      ResultsJson.write(r, checker);
+      ObjectNode results = json.createObjectNode();
+      results.put("schema", "faultline-test/1");
+      results.put("verdict", r.verdict().wireName());
+      results.putObject("ops").put("total", history.calls().size());
+      results.put("elapsed_s", Series.span(history) / 1e9);
+      results.set("check", json.readTree(checker.toByteArray()));
+      json.writeValue(dir.resolve(RunDir.RESULTS).toFile(), results);
       CheckReportPage.write(history, r, dir.resolve(RunDir.CHECK));
     }
     return dir;
