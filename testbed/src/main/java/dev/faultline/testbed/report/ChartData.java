@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * The series of a run as the JSON the report's script draws: times in seconds since the run began,
  * latencies in milliseconds, throughput in completions per second, columns as arrays (what the
- * chart library takes) and windows with no calls as {@code null} so lines break there.
+ * chart library takes) and windows with no calls as {@code null} so lines break there. A time
+ * window's value is drawn at the window's middle.
  */
 final class ChartData {
   private ChartData() {}
@@ -44,7 +45,7 @@ final class ChartData {
       g.writeEndArray();
       if (history != null) {
         scatter(g, Series.samples(history));
-        quantiles(g, Series.quantiles(history, width));
+        quantiles(g, Series.quantiles(history, width), width);
         throughput(g, Series.throughput(history, width), width);
       }
       g.writeEndObject();
@@ -79,11 +80,12 @@ final class ChartData {
     g.writeEndObject();
   }
 
-  private static void quantiles(JsonGenerator g, List<Series.Quantiles> qs) throws IOException {
+  private static void quantiles(JsonGenerator g, List<Series.Quantiles> qs, long width)
+      throws IOException {
     g.writeObjectFieldStart("quantiles");
     g.writeArrayFieldStart("t");
     for (Series.Quantiles q : qs) {
-      g.writeNumber(seconds(q.start()));
+      g.writeNumber(seconds(q.start() + width / 2));
     }
     g.writeEndArray();
     String[] names = {"p50", "p95", "p99", "max"};
@@ -114,7 +116,7 @@ final class ChartData {
     g.writeObjectFieldStart("throughput");
     g.writeArrayFieldStart("t");
     for (Series.Throughput t : ts) {
-      g.writeNumber(seconds(t.start()));
+      g.writeNumber(seconds(t.start() + width / 2));
     }
     g.writeEndArray();
     String[] names = {"ok", "fail", "info"};

@@ -64,8 +64,14 @@ final class ReportPage {
     stats(b, c.stats());
     charts(b, c);
     availability(b, c.availability());
-    b.append("<h2 id=\"counterexample\">Counterexample</h2>\n");
+    b.append("<h2 id=\"counterexample\">")
+        .append(c.banner().verdict().equals("invalid") ? "Counterexample" : "The checker")
+        .append("</h2>\n");
     if (c.checkSection() != null) {
+      if (!c.banner().verdict().equals("invalid")) {
+        b.append("<p class=\"muted\">No counterexample: the checker's result and the order it")
+            .append(" found.</p>\n");
+      }
       b.append(c.checkSection()).append('\n');
     } else {
       b.append("<p class=\"muted\">")

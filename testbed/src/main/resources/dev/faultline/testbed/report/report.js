@@ -102,6 +102,9 @@
       [t.t, t.ok, t.fail, t.info]);
   }
 
+  // How long the page took from navigation to drawn charts, for measuring (docs/REPORTS.md).
+  document.body.setAttribute('data-render-ms', String(Math.round(performance.now())));
+
   var pending = null;
   window.addEventListener('resize', function () {
     clearTimeout(pending);

@@ -44,6 +44,7 @@ class ReportBrowserTest {
   static RunServer server;
   static WebDriver browser;
   static Path shots;
+  static int validCalls;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -58,6 +59,7 @@ class ReportBrowserTest {
     valid =
         SyntheticRun.write(store.resolve("register-partition/20260102T030405.000Z"), v, 21, true);
     RunReport.write(valid);
+    validCalls = v.calls().size();
     History i = SyntheticRun.history(22, 10, Duration.ofSeconds(20), 20, true);
     invalid = SyntheticRun.write(store.resolve("register-kill/20260103T030405.000Z"), i, 22, true);
     RunReport.write(invalid);
@@ -173,6 +175,9 @@ class ReportBrowserTest {
   void aValidRunsReportDrawsItsChartsWithTheFaultWindowsShaded() throws IOException {
     open(valid.resolve("report.html").toUri().toString());
     waitForCharts();
+    System.out.printf(
+        "browser test: report of %d calls drawn %s ms after navigation%n",
+        validCalls, browser.findElement(By.tagName("body")).getAttribute("data-render-ms"));
     screenshot("report-valid");
     assertThat(browser.findElement(By.id("fl-verdict")).getAttribute("data-verdict"))
         .isEqualTo("valid");
