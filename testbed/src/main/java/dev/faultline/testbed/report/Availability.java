@@ -33,7 +33,7 @@ public record Availability(FaultWindow window, int calls, int ok, int fail, int 
     int n = windows.size();
     int[][] counts = new int[n + 1][4];
     for (Call c : history.calls()) {
-      if (!c.invoke().hasTime()) {
+      if (!c.invoke().hasTime() || c.outcome() == Call.Outcome.PENDING) {
         continue;
       }
       long t = c.invoke().time();
@@ -41,7 +41,7 @@ public record Availability(FaultWindow window, int calls, int ok, int fail, int 
           switch (c.outcome()) {
             case OK -> 1;
             case FAIL -> 2;
-            case INFO, PENDING -> 3;
+            case INFO, PENDING -> 3; // PENDING was skipped above
           };
       boolean inside = false;
       for (int i = 0; i < n; i++) {

@@ -189,7 +189,7 @@ final class ReportPage {
           .append("</td></tr>");
     }
     b.append("</table>\n<p class=\"muted\">A call counts in the window it was invoked in;")
-        .append(" pending calls count as info.</p>\n");
+        .append(" calls that never completed are not counted.</p>\n");
   }
 
   private static void logs(StringBuilder b, List<NodeLogs.Excerpt> logs, String note) {

@@ -176,8 +176,10 @@ class ReportBrowserTest {
     open(valid.resolve("report.html").toUri().toString());
     waitForCharts();
     System.out.printf(
-        "browser test: report of %d calls drawn %s ms after navigation%n",
-        validCalls, browser.findElement(By.tagName("body")).getAttribute("data-render-ms"));
+        "browser test: report of %d calls (%d bytes) drawn %s ms after navigation%n",
+        validCalls,
+        Files.size(valid.resolve("report.html")),
+        browser.findElement(By.tagName("body")).getAttribute("data-render-ms"));
     screenshot("report-valid");
     assertThat(browser.findElement(By.id("fl-verdict")).getAttribute("data-verdict"))
         .isEqualTo("valid");
