@@ -92,6 +92,24 @@ public record Banner(String verdict, String headline, List<String> details, int 
     return new Banner(verdict, headline, List.copyOf(details), culprit);
   }
 
+  /**
+   * The verdict in one line, for a CI system's failure message: for invalid, what broke; for
+   * unknown and failed, the verdict and why; otherwise the headline.
+   */
+  public String summary() {
+    if (verdict.equals("invalid") && !details.isEmpty()) {
+      return details.get(0);
+    }
+    if (verdict.equals("unknown") || verdict.equals("failed")) {
+      for (String d : details) {
+        if (d.startsWith("Why: ")) {
+          return verdict + ": " + d.substring("Why: ".length());
+        }
+      }
+    }
+    return headline;
+  }
+
   /** The run's verdict as written in results.json, lower case, or {@code none}. */
   public static String verdictOf(JsonNode results) {
     String v = JsonPaths.text(results, "verdict", "check.verdict", "checker.verdict");

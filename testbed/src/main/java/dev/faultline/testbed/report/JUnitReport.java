@@ -64,8 +64,7 @@ public final class JUnitReport {
       w.writeAttribute("name", name);
       w.writeAttribute("time", time);
       if (failure || error) {
-        String message =
-            failure && !banner.details().isEmpty() ? banner.details().get(0) : banner.headline();
+        String message = banner.summary();
         w.writeCharacters("\n      ");
         w.writeStartElement(failure ? "failure" : "error");
         w.writeAttribute("message", clean(message));

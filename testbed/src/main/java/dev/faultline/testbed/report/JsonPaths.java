@@ -39,7 +39,9 @@ public final class JsonPaths {
 
   /**
    * A command line recorded as text or as a list of arguments, as one line a shell reads back:
-   * arguments with spaces or quotes are single-quoted. Null when none of the paths holds one.
+   * arguments with spaces or quotes are single-quoted. A list that holds only the arguments (the
+   * runner records those after {@code faultline}) gets {@code faultline} in front. Null when none
+   * of the paths holds one.
    */
   public static String commandLine(JsonNode root, String... paths) {
     JsonNode n = at(root, paths);
@@ -50,6 +52,9 @@ public final class JsonPaths {
       return n.asText();
     }
     StringBuilder b = new StringBuilder();
+    if (n.isEmpty() || !n.get(0).asText().endsWith("faultline")) {
+      b.append("faultline");
+    }
     for (JsonNode arg : n) {
       String a = arg.asText();
       if (b.length() > 0) {

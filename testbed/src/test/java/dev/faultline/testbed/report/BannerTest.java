@@ -110,5 +110,7 @@ class BannerTest {
         JSON.readTree("{\"command_line\":[\"faultline\",\"test\",\"--nemesis\",\"a b\",\"it's\"]}");
     assertThat(JsonPaths.commandLine(t, "command_line"))
         .isEqualTo("faultline test --nemesis 'a b' 'it'\\''s'");
+    JsonNode args = JSON.readTree("{\"command_line\":[\"test\",\"--seed\",\"1\"]}");
+    assertThat(JsonPaths.commandLine(args, "command_line")).isEqualTo("faultline test --seed 1");
   }
 }

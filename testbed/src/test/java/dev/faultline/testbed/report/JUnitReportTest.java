@@ -62,7 +62,7 @@ class JUnitReportTest {
     Document d = parse(JUnitReport.xml("s", "n", 1, unknown, Map.of()));
     assertThat(d.getElementsByTagName("error").getLength()).isEqualTo(1);
     assertThat(((Element) d.getElementsByTagName("error").item(0)).getAttribute("message"))
-        .isEqualTo("Unknown: budget spent.");
+        .isEqualTo("unknown: x.");
     assertThat(d.getDocumentElement().getAttribute("errors")).isEqualTo("1");
 
     Banner valid = new Banner("valid", "Valid: fine.", List.of(), -1);
@@ -70,6 +70,20 @@ class JUnitReportTest {
     assertThat(v.getElementsByTagName("failure").getLength()).isZero();
     assertThat(v.getElementsByTagName("error").getLength()).isZero();
     assertThat(v.getElementsByTagName("testcase").getLength()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedRunIsAnErrorNamingWhyTheRunFailed() throws Exception {
+    Banner failed =
+        new Banner(
+            "failed", "Failed: the run itself failed.", List.of("Why: no leader in 60 s"), -1);
+    Element error =
+        (Element)
+            parse(JUnitReport.xml("s", "n", 0, failed, Map.of()))
+                .getElementsByTagName("error")
+                .item(0);
+    assertThat(error.getAttribute("type")).isEqualTo("failed");
+    assertThat(error.getAttribute("message")).isEqualTo("failed: no leader in 60 s");
   }
 
   @Test

@@ -180,7 +180,6 @@ final class SyntheticRun {
     test.put("started", START.toString());
     test.put("commit", "abc1234");
     test.putArray("command_line")
-        .add("faultline")
         .add("test")
         .add("--workload")
         .add("register")
