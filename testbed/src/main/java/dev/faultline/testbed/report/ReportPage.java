@@ -156,8 +156,10 @@ final class ReportPage {
     } else {
       b.append("<p>Shaded: fault windows (from the nemesis's start/stop events).</p>\n");
     }
-    if (c.run().history() == null) {
-      b.append("<p class=\"muted\">No history, no charts.</p>\n");
+    if (c.run().history() == null || c.stats().isEmpty() || c.stats().get(0).calls() == 0) {
+      b.append("<p class=\"muted\" id=\"fl-no-charts\">")
+          .append(c.run().history() == null ? "No history" : "No client operations")
+          .append(", so no charts.</p>\n");
       return;
     }
     for (String id : List.of("fl-latency", "fl-quantiles", "fl-throughput")) {

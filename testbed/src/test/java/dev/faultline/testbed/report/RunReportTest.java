@@ -70,7 +70,8 @@ class RunReportTest {
     assertThat(html)
         .contains("results.json: missing")
         .contains("history.jsonl:2:")
-        .contains("No verdict: results.json is missing");
+        .contains("No verdict: results.json is missing")
+        .contains("No history, so no charts.");
     assertThat(Files.readString(w.junit())).contains("<error message=\"No verdict");
   }
 
