@@ -1,6 +1,7 @@
 /**
- * The edges of the store: protobuf messages, the gRPC peer transport and client service, the HTTP
- * API (Javalin) with leader redirect, Prometheus metrics (Micrometer), configuration, the Java
- * {@code KvClient} and the node's main.
+ * A node's edges: the {@link dev.faultline.api.KvBackend} they drive; the HTTP API (Javalin, in
+ * {@code http}); the gRPC Kv service and the Raft transport ({@code grpc}); metrics ({@code
+ * metrics}); node configuration ({@code config}); the Java client ({@code client}); and the backend
+ * of a real node over Raft and the store ({@code node}).
  */
 package dev.faultline.api;

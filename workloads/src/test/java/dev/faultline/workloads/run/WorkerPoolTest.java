@@ -57,12 +57,21 @@ class WorkerPoolTest {
             .isNotEqualTo(OpType.INFO);
       }
     }
-    // A process that ended with info is followed by process + concurrency on the same worker.
-    Set<Long> processes = h.byProcess().keySet();
-    for (Map.Entry<Long, List<Op>> e : h.byProcess().entrySet()) {
-      List<Op> ops = e.getValue();
-      if (ops.get(ops.size() - 1).type() == OpType.INFO) {
-        assertThat(processes).contains(e.getKey() + QUICK.concurrency());
+    // Each worker runs processes w, w + c, w + 2c, ... in turn, moving on only after an info.
+    int c = QUICK.concurrency();
+    Map<Long, List<Long>> byWorker = new java.util.TreeMap<>();
+    for (Long p : h.byProcess().keySet()) {
+      byWorker.computeIfAbsent(p % c, w -> new ArrayList<>()).add(p);
+    }
+    for (Map.Entry<Long, List<Long>> e : byWorker.entrySet()) {
+      List<Long> ps = e.getValue();
+      ps.sort(null);
+      for (int i = 0; i < ps.size(); i++) {
+        assertThat(ps.get(i)).isEqualTo(e.getKey() + (long) i * c);
+        if (i < ps.size() - 1) {
+          List<Op> ops = h.byProcess().get(ps.get(i));
+          assertThat(ops.get(ops.size() - 1).type()).isEqualTo(OpType.INFO);
+        }
       }
     }
     Progress totals = result.totals();

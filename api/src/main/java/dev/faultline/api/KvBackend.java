@@ -1,0 +1,37 @@
+package dev.faultline.api;
+
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What the HTTP and gRPC edges need from a node: asynchronous key-value operations and the node's
+ * view of the cluster. A returned future fails only with a {@link BackendFailure}, whose type says
+ * whether the operation certainly did not happen ({@code NotLeader}, {@code Rejected}, {@code
+ * Unavailable}) or may have ({@code OutcomeUnknown}).
+ *
+ * <p>Keys and values are raw bytes; the backend never keeps a reference to an array after the
+ * future completes, and callers never mutate an array they passed in.
+ */
+public interface KvBackend {
+
+  /** Writes {@code value} under {@code key}; completes once the write is committed and applied. */
+  CompletableFuture<Void> put(byte[] key, byte[] value, Session session);
+
+  /** Reads the current value of {@code key} linearizably; empty when the key is absent. */
+  CompletableFuture<Optional<byte[]>> get(byte[] key);
+
+  /** Removes {@code key}; succeeds whether or not it was present. */
+  CompletableFuture<Void> delete(byte[] key, Session session);
+
+  /**
+   * Sets {@code key} to {@code value} if its current value equals {@code expected} ({@code null}
+   * meaning absent); a mismatch is a result, not a failure.
+   */
+  CompletableFuture<CasOutcome> cas(byte[] key, byte[] expected, byte[] value, Session session);
+
+  /** This node's current view of the cluster. Never blocks on the network. */
+  ClusterStatus clusterStatus();
+
+  /** Whether this node can serve requests: it knows a leader (itself or another node). */
+  boolean isReady();
+}

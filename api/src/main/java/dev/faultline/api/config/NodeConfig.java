@@ -1,0 +1,134 @@
+package dev.faultline.api.config;
+
+import dev.faultline.api.Limits;
+import dev.faultline.api.NodeAddress;
+import dev.faultline.api.grpc.GrpcTransport;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a node needs to start. Built by {@link ConfigSources} from defaults, a YAML file,
+ * {@code FAULTLINE_*} environment variables and command-line flags (later sources win). Each
+ * component's option name is its kebab-case form ({@code maxKeyBytes} is {@code max-key-bytes}).
+ *
+ * <p>{@code peers} lists every voting member including this node; empty means a single-node
+ * cluster. A peer without explicit client addresses is assumed to serve HTTP and gRPC on its peer
+ * host at this node's own HTTP and gRPC ports.
+ */
+public record NodeConfig(
+    String id,
+    Path dataDir,
+    String httpAddress,
+    String grpcAddress,
+    String peerAddress,
+    List<NodeAddress> peers,
+    int shards,
+    int maxKeyBytes,
+    int maxValueBytes,
+    int maxGrpcMessageBytes,
+    int maxPeerMessageBytes,
+    int peerQueueCapacity,
+    long requestTimeoutMs,
+    long retryAfterMs,
+    long tickMs,
+    int electionTicks,
+    int heartbeatTicks,
+    long snapshotInterval,
+    List<String> bugs) {
+
+  public NodeConfig {
+    peers = List.copyOf(peers);
+    bugs = List.copyOf(bugs);
+    if (id == null || id.isBlank()) {
+      throw new ConfigException("option 'id' is required: pass --id n1 (or set FAULTLINE_ID)");
+    }
+    check(shards >= 1 && Integer.bitCount(shards) == 1, "shards", shards, "a power of two >= 1");
+    check(
+        electionTicks > heartbeatTicks,
+        "election-ticks",
+        electionTicks,
+        "more than heartbeat-ticks");
+    check(heartbeatTicks >= 1, "heartbeat-ticks", heartbeatTicks, ">= 1");
+    check(tickMs >= 1, "tick-ms", tickMs, ">= 1");
+    check(requestTimeoutMs >= 1, "request-timeout-ms", requestTimeoutMs, ">= 1");
+    check(retryAfterMs >= 0, "retry-after-ms", retryAfterMs, ">= 0");
+    check(snapshotInterval >= 1, "snapshot-interval", snapshotInterval, ">= 1");
+    check(maxKeyBytes >= 1, "max-key-bytes", maxKeyBytes, ">= 1");
+    check(maxValueBytes >= 0, "max-value-bytes", maxValueBytes, ">= 0");
+    check(
+        maxGrpcMessageBytes >= maxValueBytes + maxKeyBytes + 1024,
+        "max-grpc-message-bytes",
+        maxGrpcMessageBytes,
+        ">= max-value-bytes + max-key-bytes + 1024");
+    check(maxPeerMessageBytes >= 4096, "max-peer-message-bytes", maxPeerMessageBytes, ">= 4096");
+    check(peerQueueCapacity >= 1, "peer-queue-capacity", peerQueueCapacity, ">= 1");
+    if (!peers.isEmpty() && peers.stream().noneMatch(p -> p.id().equals(id))) {
+      throw new ConfigException(
+          "option 'peers' does not list this node '"
+              + id
+              + "': include it, e.g. "
+              + id
+              + "=HOST:PORT");
+    }
+    if (peers.stream().map(NodeAddress::id).distinct().count() != peers.size()) {
+      throw new ConfigException("option 'peers' names a node twice: give each id once");
+    }
+  }
+
+  private static void check(boolean ok, String option, Object value, String rule) {
+    if (!ok) {
+      throw new ConfigException("option '" + option + "' is " + value + ": it must be " + rule);
+    }
+  }
+
+  /** The defaults, for node {@code id}. */
+  public static NodeConfig defaults(String id) {
+    return ConfigSources.fromOptions(java.util.Map.of("id", id));
+  }
+
+  /** The edges' limits. */
+  public Limits limits() {
+    return new Limits(
+        maxKeyBytes,
+        maxValueBytes,
+        maxGrpcMessageBytes,
+        Duration.ofMillis(requestTimeoutMs),
+        Duration.ofMillis(retryAfterMs));
+  }
+
+  /** The Raft transport's options. */
+  public GrpcTransport.Options transportOptions() {
+    return new GrpcTransport.Options(
+        maxPeerMessageBytes,
+        peerQueueCapacity,
+        Duration.ofMillis(Math.max(10, tickMs / 2)),
+        Duration.ofMillis(Math.max(tickMs * electionTicks, 100)),
+        Duration.ofSeconds(10));
+  }
+
+  /**
+   * Peer {@code id}'s addresses, with client addresses filled in when not given: the peer's host
+   * with this node's HTTP and gRPC ports.
+   */
+  public Optional<NodeAddress> peer(String peerId) {
+    return peers.stream()
+        .filter(p -> p.id().equals(peerId))
+        .findFirst()
+        .map(
+            p ->
+                new NodeAddress(
+                    p.id(),
+                    p.peer(),
+                    p.http() != null ? p.http() : withPort(p.peer(), httpAddress),
+                    p.grpc() != null ? p.grpc() : withPort(p.peer(), grpcAddress)));
+  }
+
+  private static String withPort(String hostOf, String portOf) {
+    if (hostOf == null) {
+      return null;
+    }
+    return Addresses.hostPart(hostOf) + ":" + Addresses.port(portOf);
+  }
+}

@@ -1,0 +1,427 @@
+package dev.faultline.api.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.faultline.api.BackendFailure;
+import dev.faultline.api.CasOutcome;
+import dev.faultline.api.KvBackend;
+import dev.faultline.api.Limits;
+import dev.faultline.api.NodeAddress;
+import dev.faultline.api.Session;
+import dev.faultline.api.metrics.NodeMetrics;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.eclipse.jetty.http.UriCompliance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's HTTP API (see docs/API.md): key-value routes over a {@link KvBackend}, cluster status,
+ * health, readiness, Prometheus metrics and the OpenAPI document. Every error body is {@code
+ * {"error": "...", "outcome": "failed"|"unknown"}}; bad input always gets a 4xx, never a 5xx.
+ */
+public final class HttpApi implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final String KV_PREFIX = "/v1/kv/";
+  private static final String ROUTE_KEY = "/v1/kv/{key}";
+  private static final String ROUTE_CAS = "/v1/kv/{key}/cas";
+  private static final String ATTR_START = "faultline.start";
+  private static final String ATTR_ROUTE = "faultline.route";
+  private static final String CLIENT_ID = "X-Client-Id";
+  private static final String REQUEST_SEQ = "X-Request-Seq";
+
+  private final KvBackend backend;
+  private final NodeMetrics metrics;
+  private final Limits limits;
+  private final ObjectMapper json = new ObjectMapper();
+  private final byte[] openApi;
+  private final Javalin app;
+
+  /** Builds the server; nothing listens until {@link #start}. */
+  public HttpApi(KvBackend backend, NodeMetrics metrics, Limits limits) {
+    this.backend = backend;
+    this.metrics = metrics;
+    this.limits = limits;
+    this.openApi = loadOpenApi();
+    this.app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.http.prefer405over404 = true;
+              cfg.http.maxRequestSize = Math.max(limits.maxValueBytes(), limits.maxCasBodyBytes());
+              cfg.router.ignoreTrailingSlashes = false;
+              cfg.useVirtualThreads = false;
+              // Keys are binary-safe path segments, so %2F and %25 must reach the router intact.
+              cfg.jetty.modifyHttpConfiguration(
+                  http -> {
+                    http.setUriCompliance(UriCompliance.LEGACY);
+                    http.setSendServerVersion(false);
+                  });
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              cfg.requestLogger.http((ctx, ms) -> recordRequest(ctx));
+            });
+    routes();
+  }
+
+  /** Listens on {@code host:port} (port 0 picks a free one) and returns the bound port. */
+  public int start(String host, int port) {
+    app.start(host, port);
+    return app.port();
+  }
+
+  /** The bound port, once started. */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private void routes() {
+    app.before(ctx -> ctx.attribute(ATTR_START, System.nanoTime()));
+    app.put(ROUTE_KEY, this::put);
+    app.get(ROUTE_KEY, this::get);
+    app.delete(ROUTE_KEY, this::delete);
+    app.post(ROUTE_CAS, this::cas);
+    app.get("/v1/cluster", this::cluster);
+    app.get("/healthz", ctx -> route(ctx, "/healthz").json(Map.of("status", "ok")));
+    app.get("/readyz", this::ready);
+    app.get("/metrics", this::metrics);
+    app.get(
+        "/openapi.json",
+        ctx -> route(ctx, "/openapi.json").contentType("application/json").result(openApi));
+    for (HandlerType method :
+        new HandlerType[] {
+          HandlerType.GET, HandlerType.PUT, HandlerType.DELETE, HandlerType.POST
+        }) {
+      // An empty key ("/v1/kv/" or "/v1/kv//cas") is bad input, not an unknown route.
+      app.addHttpHandler(method, "/v1/kv/", ctx -> emptyKey(ctx));
+      app.addHttpHandler(method, "/v1/kv//cas", ctx -> emptyKey(ctx));
+    }
+    app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
+    app.exception(
+        HttpResponseException.class,
+        (e, ctx) -> {
+          String message =
+              e.getStatus() == 405
+                  ? "method "
+                      + ctx.method()
+                      + " not allowed on "
+                      + ctx.path()
+                      + ": see /openapi.json"
+                  : oneLine(e);
+          error(ctx, new ApiError(e.getStatus(), message, true, Map.of()));
+        });
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("unexpected failure serving {} {}", ctx.method(), ctx.path(), e);
+          error(ctx, new ApiError(500, "internal error: " + oneLine(e), false, Map.of()));
+        });
+    app.error(
+        404,
+        ctx -> {
+          if (ctx.attribute(ATTR_ROUTE) == null) {
+            error(
+                ctx,
+                new ApiError(
+                    404,
+                    "no route " + ctx.method() + " " + ctx.path() + ": see /openapi.json",
+                    true,
+                    Map.of()));
+          }
+        });
+  }
+
+  private void put(Context ctx) {
+    route(ctx, ROUTE_KEY);
+    byte[] key = key(ctx, false);
+    Session session = session(ctx);
+    byte[] value = body(ctx, limits.maxValueBytes(), "value");
+    kv(ctx, "put", false, () -> backend.put(key, value, session), v -> ctx.status(204));
+  }
+
+  private void get(Context ctx) {
+    route(ctx, ROUTE_KEY);
+    byte[] key = key(ctx, false);
+    kv(
+        ctx,
+        "get",
+        true,
+        () -> backend.get(key),
+        value -> {
+          if (value.isPresent()) {
+            ctx.status(200).contentType("application/octet-stream").result(value.get());
+          } else {
+            ObjectNode body = errorBody("key not found", "failed");
+            body.put("found", false);
+            ctx.status(404).json(body);
+          }
+        });
+  }
+
+  private void delete(Context ctx) {
+    route(ctx, ROUTE_KEY);
+    byte[] key = key(ctx, false);
+    Session session = session(ctx);
+    kv(ctx, "delete", false, () -> backend.delete(key, session), v -> ctx.status(204));
+  }
+
+  private void cas(Context ctx) {
+    route(ctx, ROUTE_CAS);
+    byte[] key = key(ctx, true);
+    Session session = session(ctx);
+    byte[] body = body(ctx, limits.maxCasBodyBytes(), "cas body");
+    CasRequest req = CasRequest.parse(json, body, limits.maxValueBytes());
+    kv(
+        ctx,
+        "cas",
+        false,
+        () -> backend.cas(key, req.expected(), req.value(), session),
+        outcome -> {
+          if (outcome.swapped()) {
+            ctx.status(200).json(Map.of("swapped", true));
+          } else {
+            ctx.status(409).json(mismatchBody(outcome));
+          }
+        });
+  }
+
+  private ObjectNode mismatchBody(CasOutcome outcome) {
+    ObjectNode body =
+        errorBody(
+            outcome.current() == null
+                ? "cas failed: the key is absent"
+                : "cas failed: the current value differs from expected",
+            "failed");
+    body.put("swapped", false);
+    if (outcome.current() == null) {
+      body.putNull("current");
+    } else {
+      body.put("current", new String(outcome.current(), StandardCharsets.UTF_8));
+      body.put("current_b64", Base64.getEncoder().encodeToString(outcome.current()));
+    }
+    return body;
+  }
+
+  private void cluster(Context ctx) {
+    route(ctx, "/v1/cluster");
+    ctx.json(backend.clusterStatus());
+  }
+
+  private void ready(Context ctx) {
+    route(ctx, "/readyz");
+    if (backend.isReady()) {
+      ctx.json(Map.of("status", "ready"));
+    } else {
+      throw unavailable("not ready: this node knows no leader yet; retry shortly");
+    }
+  }
+
+  private void metrics(Context ctx) {
+    route(ctx, "/metrics");
+    ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
+  }
+
+  private void emptyKey(Context ctx) {
+    route(ctx, ctx.path().endsWith("/cas") ? ROUTE_CAS : ROUTE_KEY);
+    throw ApiError.badRequest("empty key: send /v1/kv/{key} with a non-empty, percent-encoded key");
+  }
+
+  /**
+   * Runs one backend operation asynchronously, answering with {@code onSuccess} or the failure's
+   * status; the backend's own timeout is bounded by the request timeout.
+   */
+  private <T> void kv(
+      Context ctx,
+      String op,
+      boolean read,
+      Supplier<CompletableFuture<T>> call,
+      java.util.function.Consumer<T> onSuccess) {
+    long start = System.nanoTime();
+    CompletableFuture<T> future;
+    try {
+      future = call.get().copy();
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<T> bounded =
+        future.orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ctx.future(
+        () ->
+            bounded.handle(
+                (value, err) -> {
+                  String outcome;
+                  if (err == null) {
+                    onSuccess.accept(value);
+                    outcome = "ok";
+                  } else {
+                    ApiError e = failure(ctx, unwrap(err), read);
+                    error(ctx, e);
+                    outcome = e.outcome();
+                  }
+                  metrics.kvOperation(op, outcome, System.nanoTime() - start);
+                  return null;
+                }));
+  }
+
+  private ApiError failure(Context ctx, Throwable err, boolean read) {
+    if (err instanceof BackendFailure.NotLeader notLeader) {
+      NodeAddress leader = notLeader.leader();
+      if (leader != null && leader.http() != null) {
+        String query = ctx.queryString();
+        String location =
+            base(leader.http()) + ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
+        return new ApiError(307, notLeader.getMessage(), true, Map.of("Location", location));
+      }
+      return unavailable(notLeader.getMessage());
+    }
+    if (err instanceof BackendFailure.Unavailable) {
+      return unavailable(err.getMessage());
+    }
+    if (err instanceof BackendFailure.Rejected) {
+      return ApiError.badRequest(err.getMessage());
+    }
+    if (err instanceof BackendFailure.OutcomeUnknown) {
+      return new ApiError(504, err.getMessage(), false, Map.of());
+    }
+    if (err instanceof TimeoutException) {
+      // A read that timed out changed nothing; a write may still commit.
+      return new ApiError(
+          504, "no answer within " + limits.requestTimeout().toMillis() + " ms", read, Map.of());
+    }
+    LOG.error("backend failed unexpectedly", err);
+    return new ApiError(500, "internal error: " + oneLine(err), read, Map.of());
+  }
+
+  private ApiError unavailable(String message) {
+    long seconds = Math.max(1, (limits.retryAfter().toMillis() + 999) / 1000);
+    return new ApiError(503, message, true, Map.of("Retry-After", Long.toString(seconds)));
+  }
+
+  private static String base(String address) {
+    return address.startsWith("http://") || address.startsWith("https://")
+        ? address
+        : "http://" + address;
+  }
+
+  private static Throwable unwrap(Throwable err) {
+    while ((err instanceof CompletionException || err instanceof ExecutionException)
+        && err.getCause() != null) {
+      err = err.getCause();
+    }
+    return err;
+  }
+
+  private byte[] key(Context ctx, boolean cas) {
+    String uri = ctx.req().getRequestURI();
+    String raw =
+        uri.substring(KV_PREFIX.length(), cas ? uri.length() - "/cas".length() : uri.length());
+    return KeyPath.decode(raw, limits.maxKeyBytes());
+  }
+
+  private static Session session(Context ctx) {
+    String id = ctx.header(CLIENT_ID);
+    String seq = ctx.header(REQUEST_SEQ);
+    if (id == null && seq == null) {
+      return Session.NONE;
+    }
+    if (id == null || seq == null) {
+      throw ApiError.badRequest(
+          "a session needs both "
+              + CLIENT_ID
+              + " and "
+              + REQUEST_SEQ
+              + " headers; send both or neither");
+    }
+    return new Session(unsigned(CLIENT_ID, id), unsigned(REQUEST_SEQ, seq));
+  }
+
+  private static long unsigned(String header, String text) {
+    try {
+      return Long.parseUnsignedLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw ApiError.badRequest(
+          header + " must be an unsigned 64-bit decimal number, was '" + text + "'");
+    }
+  }
+
+  /** Reads the body, refusing it (413) before reading when it is declared or found too large. */
+  private static byte[] body(Context ctx, long max, String what) {
+    long declared = ctx.req().getContentLengthLong();
+    if (declared > max) {
+      throw ApiError.tooLarge(
+          what + " of " + declared + " bytes exceeds the limit of " + max + " bytes");
+    }
+    try (InputStream in = ctx.req().getInputStream()) {
+      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      if (bytes.length > max) {
+        throw ApiError.tooLarge(what + " exceeds the limit of " + max + " bytes");
+      }
+      return bytes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Context route(Context ctx, String route) {
+    ctx.attribute(ATTR_ROUTE, route);
+    return ctx;
+  }
+
+  private void error(Context ctx, ApiError e) {
+    route(ctx, ctx.attribute(ATTR_ROUTE) == null ? "unmatched" : ctx.attribute(ATTR_ROUTE));
+    e.headers.forEach(ctx::header);
+    ctx.status(e.status).json(errorBody(e.getMessage(), e.outcome()));
+  }
+
+  private ObjectNode errorBody(String message, String outcome) {
+    ObjectNode body = json.createObjectNode();
+    body.put("error", message);
+    body.put("outcome", outcome);
+    return body;
+  }
+
+  private void recordRequest(Context ctx) {
+    Long start = ctx.attribute(ATTR_START);
+    String route = ctx.attribute(ATTR_ROUTE);
+    metrics.request(
+        route == null ? "unmatched" : route,
+        ctx.method().name(),
+        ctx.statusCode(),
+        start == null ? 0 : System.nanoTime() - start);
+  }
+
+  static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.replace('\n', ' ').replace('\r', ' ');
+  }
+
+  private static byte[] loadOpenApi() {
+    try (InputStream in = HttpApi.class.getResourceAsStream("openapi.json")) {
+      if (in == null) {
+        throw new IllegalStateException("openapi.json is missing from the classpath");
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.faultline.api.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Every metric a node exposes, in one Prometheus registry: client operations and HTTP requests
+ * (recorded by the edges), Raft and store figures (fed by the runtime through {@link #raft()} and
+ * {@link #store()}), and the JVM's memory, GC and thread metrics. Thread-safe.
+ *
+ * <p>Exposed names: {@code kv_operations_total{op,outcome}}, {@code
+ * kv_operations_latency_seconds{op}}, {@code requests_total{route,method,status}}, {@code
+ * requests_seconds{route,method}}, the {@code raft_*} and {@code store_*} families, {@code jvm_*}.
+ */
+public final class NodeMetrics implements AutoCloseable {
+
+  private static final Duration MIN_LATENCY = Duration.ofNanos(100_000);
+  private static final Duration MAX_LATENCY = Duration.ofSeconds(30);
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gcMetrics;
+  private final RaftMetrics raft;
+  private final StoreMetrics store;
+
+  public NodeMetrics() {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    this.gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
+    this.raft = new RaftMetrics(registry);
+    this.store = new StoreMetrics(registry);
+  }
+
+  /** The underlying registry, for callers that add their own meters. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** The Raft callbacks the runtime feeds. */
+  public RaftMetrics raft() {
+    return raft;
+  }
+
+  /** The store callbacks the state machine feeds. */
+  public StoreMetrics store() {
+    return store;
+  }
+
+  /**
+   * Records one client operation: {@code op} is put, get, delete or cas; {@code outcome} is ok,
+   * failed or unknown (the same words as the error bodies' {@code outcome}).
+   */
+  public void kvOperation(String op, String outcome, long nanos) {
+    Counter.builder("kv.operations")
+        .description("Client key-value operations by outcome")
+        .tag("op", op)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    Timer.builder("kv.operations.latency")
+        .description("Client key-value operation latency")
+        .tag("op", op)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(MIN_LATENCY)
+        .maximumExpectedValue(MAX_LATENCY)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** Records one HTTP request by its route template (never the raw path: keys are unbounded). */
+  public void request(String route, String method, int status, long nanos) {
+    Counter.builder("requests.total")
+        .description("HTTP requests by route, method and status")
+        .tag("route", route)
+        .tag("method", method)
+        .tag("status", Integer.toString(status))
+        .register(registry)
+        .increment();
+    Timer.builder("requests")
+        .description("HTTP request latency")
+        .tag("route", route)
+        .tag("method", method)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(MIN_LATENCY)
+        .maximumExpectedValue(MAX_LATENCY)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The registry in the Prometheus text exposition format. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  @Override
+  public void close() {
+    gcMetrics.close();
+    registry.close();
+  }
+}

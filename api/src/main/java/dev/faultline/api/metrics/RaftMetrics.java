@@ -1,0 +1,136 @@
+package dev.faultline.api.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The callbacks through which a Raft runtime reports what it does; each call is cheap and
+ * thread-safe, so the event loop may call it inline. Gauges keep the last value reported.
+ */
+public final class RaftMetrics {
+
+  /** A node's role, exported as the number {@link #code}. */
+  public enum Role {
+    FOLLOWER(0),
+    PRE_CANDIDATE(1),
+    CANDIDATE(2),
+    LEADER(3),
+    LEARNER(4);
+
+    public final int code;
+
+    Role(int code) {
+      this.code = code;
+    }
+  }
+
+  private final MeterRegistry registry;
+  private final AtomicLong term = new AtomicLong();
+  private final AtomicLong role = new AtomicLong();
+  private final AtomicLong commitIndex = new AtomicLong();
+  private final AtomicLong appliedIndex = new AtomicLong();
+  private final ConcurrentMap<String, AtomicLong> lag = new ConcurrentHashMap<>();
+  private final Counter leaderChanges;
+  private final Timer append;
+  private final Timer fsync;
+  private final Counter snapshots;
+  private final DistributionSummary snapshotBytes;
+  private final Timer snapshotTime;
+
+  RaftMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("raft.term", term, AtomicLong::get)
+        .description("Current Raft term")
+        .register(registry);
+    Gauge.builder("raft.role", role, AtomicLong::get)
+        .description("0 follower, 1 pre-candidate, 2 candidate, 3 leader, 4 learner")
+        .register(registry);
+    Gauge.builder("raft.commit.index", commitIndex, AtomicLong::get)
+        .description("Highest log index known committed")
+        .register(registry);
+    Gauge.builder("raft.applied.index", appliedIndex, AtomicLong::get)
+        .description("Highest log index applied to the state machine")
+        .register(registry);
+    this.leaderChanges =
+        Counter.builder("raft.leader.changes")
+            .description("Times this node saw the leader change")
+            .register(registry);
+    this.append = latency("raft.append", "Time to append a batch of entries to the log");
+    this.fsync = latency("raft.fsync", "Time to make a batch durable (one fsync per batch)");
+    this.snapshots =
+        Counter.builder("raft.snapshots").description("Snapshots taken").register(registry);
+    this.snapshotBytes =
+        DistributionSummary.builder("raft.snapshot.bytes")
+            .baseUnit("bytes")
+            .description("Size of snapshots taken")
+            .register(registry);
+    this.snapshotTime = latency("raft.snapshot", "Time to write a snapshot");
+  }
+
+  private Timer latency(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(10_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  public void term(long value) {
+    term.set(value);
+  }
+
+  public void role(Role value) {
+    role.set(value.code);
+  }
+
+  public void commitIndex(long value) {
+    commitIndex.set(value);
+  }
+
+  public void appliedIndex(long value) {
+    appliedIndex.set(value);
+  }
+
+  /** The leader this node follows changed (including to "none"). */
+  public void leaderChanged() {
+    leaderChanges.increment();
+  }
+
+  public void appended(long nanos) {
+    append.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void synced(long nanos) {
+    fsync.record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** How many entries {@code peer} trails the leader's last index by; reported by the leader. */
+  public void replicationLag(String peer, long entries) {
+    lag.computeIfAbsent(
+            peer,
+            p -> {
+              AtomicLong holder = new AtomicLong();
+              Gauge.builder("raft.replication.lag", holder, AtomicLong::get)
+                  .description("Entries a peer trails the leader by")
+                  .tag("peer", p)
+                  .register(registry);
+              return holder;
+            })
+        .set(entries);
+  }
+
+  public void snapshotTaken(long bytes, long nanos) {
+    snapshots.increment();
+    snapshotBytes.record(bytes);
+    snapshotTime.record(nanos, TimeUnit.NANOSECONDS);
+  }
+}

@@ -1,0 +1,74 @@
+package dev.faultline.api.node;
+
+import dev.faultline.api.KvBackend;
+import dev.faultline.api.config.Addresses;
+import dev.faultline.api.config.NodeConfig;
+import dev.faultline.api.grpc.GrpcServer;
+import dev.faultline.api.grpc.GrpcTransport;
+import dev.faultline.api.http.HttpApi;
+import dev.faultline.api.metrics.NodeMetrics;
+
+/**
+ * A node's client-facing servers, HTTP and gRPC, started together on the configured addresses over
+ * one {@link KvBackend}; closing stops both.
+ */
+public final class ClientEdges implements AutoCloseable {
+
+  private final HttpApi http;
+  private final GrpcServer grpc;
+  private final int httpPort;
+  private final int grpcPort;
+
+  private ClientEdges(HttpApi http, GrpcServer grpc, int httpPort, int grpcPort) {
+    this.http = http;
+    this.grpc = grpc;
+    this.httpPort = httpPort;
+    this.grpcPort = grpcPort;
+  }
+
+  /** Starts HTTP on {@code config.httpAddress()} and gRPC on {@code config.grpcAddress()}. */
+  public static ClientEdges start(NodeConfig config, KvBackend backend, NodeMetrics metrics) {
+    HttpApi http = new HttpApi(backend, metrics, config.limits());
+    GrpcServer grpc = new GrpcServer(backend, metrics, config.limits());
+    try {
+      int httpPort =
+          http.start(Addresses.host(config.httpAddress()), Addresses.port(config.httpAddress()));
+      int grpcPort =
+          grpc.start(Addresses.host(config.grpcAddress()), Addresses.port(config.grpcAddress()));
+      return new ClientEdges(http, grpc, httpPort, grpcPort);
+    } catch (RuntimeException e) {
+      http.close();
+      grpc.close();
+      throw e;
+    }
+  }
+
+  /** The Raft transport for {@code config}: listening on its peer address, linked to its peers. */
+  public static GrpcTransport transport(NodeConfig config) {
+    GrpcTransport transport =
+        new GrpcTransport(
+            config.id(),
+            Addresses.host(config.peerAddress()),
+            Addresses.port(config.peerAddress()),
+            config.transportOptions());
+    config.peers().forEach(p -> transport.addPeer(p.id(), p.peer()));
+    return transport;
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public int grpcPort() {
+    return grpcPort;
+  }
+
+  @Override
+  public void close() {
+    try {
+      http.close();
+    } finally {
+      grpc.close();
+    }
+  }
+}

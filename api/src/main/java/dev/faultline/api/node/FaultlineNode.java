@@ -1,0 +1,175 @@
+package dev.faultline.api.node;
+
+import dev.faultline.api.NodeAddress;
+import dev.faultline.api.config.ConfigException;
+import dev.faultline.api.config.NodeConfig;
+import dev.faultline.api.grpc.GrpcTransport;
+import dev.faultline.api.metrics.NodeMetrics;
+import dev.faultline.api.metrics.RaftMetrics;
+import dev.faultline.raft.DeliberateBug;
+import dev.faultline.raft.RaftConfig;
+import dev.faultline.raft.runtime.NodeOptions;
+import dev.faultline.raft.runtime.NodeStatus;
+import dev.faultline.raft.runtime.RaftNode;
+import dev.faultline.store.KvStateMachine;
+import dev.faultline.store.StoreLimits;
+import dev.faultline.store.StoreOptions;
+import dev.faultline.store.StoreStats;
+import dev.faultline.store.wal.DurableLogStorage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A whole node: durable log and snapshots in the data directory, the key-value state machine, the
+ * Raft runtime over the gRPC transport, and the HTTP and gRPC client servers, with metrics sampled
+ * from the runtime and the store every tick. {@link #close} stops everything.
+ */
+public final class FaultlineNode implements AutoCloseable {
+
+  /** The store-side deliberate bug; the others are the Raft core's {@link DeliberateBug}s. */
+  public static final String LOST_REBUILD_WRITES = "lost-rebuild-writes";
+
+  private final NodeConfig config;
+  private final NodeMetrics metrics;
+  private final DurableLogStorage storage;
+  private final KvStateMachine machine;
+  private final GrpcTransport transport;
+  private final RaftNode raft;
+  private final ClientEdges edges;
+  private final ScheduledExecutorService sampler;
+  private String lastLeader;
+
+  private FaultlineNode(NodeConfig config) throws IOException {
+    this.config = config;
+    Set<DeliberateBug> raftBugs = EnumSet.noneOf(DeliberateBug.class);
+    boolean lostWrites = false;
+    for (String bug : config.bugs()) {
+      if (bug.equals(LOST_REBUILD_WRITES)) {
+        lostWrites = true;
+      } else {
+        try {
+          raftBugs.add(DeliberateBug.fromName(bug));
+        } catch (IllegalArgumentException e) {
+          throw new ConfigException(
+              "option 'bugs': " + e.getMessage() + ", " + LOST_REBUILD_WRITES);
+        }
+      }
+    }
+    this.metrics = new NodeMetrics();
+    this.storage = DurableLogStorage.open(config.dataDir());
+    this.machine =
+        new KvStateMachine(
+            StoreOptions.DEFAULT
+                .withShards(config.shards())
+                .withLimits(new StoreLimits(config.maxKeyBytes(), config.maxValueBytes()))
+                .withLostRebuildWrites(lostWrites));
+    this.transport = ClientEdges.transport(config);
+    List<String> members = members(config);
+    RaftConfig raftConfig =
+        RaftConfig.of(config.id(), new LinkedHashSet<>(members))
+            .withTicks(config.electionTicks(), config.heartbeatTicks())
+            .withBugs(raftBugs);
+    this.raft =
+        new RaftNode(
+            raftConfig,
+            new NodeOptions(Math.toIntExact(config.tickMs()), config.snapshotInterval(), 1024),
+            new TimedLogStorage(storage, metrics.raft()),
+            new FileSnapshots(storage.snapshots(), metrics.raft()),
+            machine,
+            transport);
+    raft.start();
+    ReplicatedBackend backend = new ReplicatedBackend(new RaftReplica(raft, members), config::peer);
+    this.edges = ClientEdges.start(config, backend, metrics);
+    this.sampler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "faultline-metrics-" + config.id());
+              t.setDaemon(true);
+              return t;
+            });
+    sampler.scheduleAtFixedRate(this::sample, 0, config.tickMs(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Opens the data directory, starts Raft and both client servers. */
+  public static FaultlineNode start(NodeConfig config) throws IOException {
+    return new FaultlineNode(config);
+  }
+
+  private static List<String> members(NodeConfig config) {
+    List<String> ids = new ArrayList<>();
+    for (NodeAddress p : config.peers()) {
+      ids.add(p.id());
+    }
+    return ids.isEmpty() ? List.of(config.id()) : ids;
+  }
+
+  private void sample() {
+    NodeStatus s = raft.status();
+    RaftMetrics r = metrics.raft();
+    r.term(s.term());
+    r.role(role(s.role()));
+    r.commitIndex(s.commitIndex());
+    r.appliedIndex(s.appliedIndex());
+    if (!Objects.equals(s.leader(), lastLeader)) {
+      lastLeader = s.leader();
+      r.leaderChanged();
+    }
+    StoreStats stats = machine.stats();
+    metrics.store().totals(stats.rebuildsCompleted(), stats.reclaimedBytesEstimate());
+  }
+
+  private static RaftMetrics.Role role(dev.faultline.raft.Role role) {
+    return switch (role) {
+      case LEADER -> RaftMetrics.Role.LEADER;
+      case CANDIDATE -> RaftMetrics.Role.CANDIDATE;
+      case PRE_CANDIDATE -> RaftMetrics.Role.PRE_CANDIDATE;
+      case FOLLOWER -> RaftMetrics.Role.FOLLOWER;
+    };
+  }
+
+  public NodeConfig config() {
+    return config;
+  }
+
+  public NodeMetrics metrics() {
+    return metrics;
+  }
+
+  public NodeStatus status() {
+    return raft.status();
+  }
+
+  public int httpPort() {
+    return edges.httpPort();
+  }
+
+  public int grpcPort() {
+    return edges.grpcPort();
+  }
+
+  public int peerPort() {
+    return transport.port();
+  }
+
+  @Override
+  public void close() {
+    sampler.shutdownNow();
+    edges.close();
+    raft.close();
+    transport.close();
+    try {
+      storage.close();
+    } finally {
+      machine.close();
+      metrics.close();
+    }
+  }
+}

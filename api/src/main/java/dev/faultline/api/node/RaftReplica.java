@@ -1,0 +1,84 @@
+package dev.faultline.api.node;
+
+import dev.faultline.api.BackendFailure;
+import dev.faultline.api.NodeAddress;
+import dev.faultline.raft.runtime.NodeStatus;
+import dev.faultline.raft.runtime.NotLeaderException;
+import dev.faultline.raft.runtime.OutcomeUnknownException;
+import dev.faultline.raft.runtime.RaftNode;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A {@link Replica} over the Raft runtime's {@link RaftNode}, translating its failures: not leader
+ * stays definite, a lost proposal is an unknown outcome, and a read that fails for any other reason
+ * is definite (a read changes nothing).
+ */
+public final class RaftReplica implements Replica {
+
+  private final RaftNode node;
+  private final List<String> members;
+
+  public RaftReplica(RaftNode node, List<String> members) {
+    this.node = node;
+    this.members = List.copyOf(members);
+  }
+
+  @Override
+  public CompletableFuture<byte[]> propose(byte[] command) {
+    return translate(node.propose(command), false);
+  }
+
+  @Override
+  public CompletableFuture<byte[]> read(byte[] query) {
+    return translate(node.read(query), true);
+  }
+
+  private CompletableFuture<byte[]> translate(CompletableFuture<byte[]> f, boolean read) {
+    // Leave the runtime's loop thread before anything else runs on the answer.
+    return f.handleAsync(
+        (value, err) -> {
+          if (err == null) {
+            return value;
+          }
+          throw failure(
+              err instanceof CompletionException && err.getCause() != null ? err.getCause() : err,
+              read);
+        });
+  }
+
+  private BackendFailure failure(Throwable err, boolean read) {
+    if (err instanceof NotLeaderException nl) {
+      String leader = nl.leader();
+      return leader == null || leader.equals(node.id())
+          ? new BackendFailure.Unavailable(
+              "node " + node.id() + " knows no leader (" + nl.getMessage() + "); retry shortly")
+          : new BackendFailure.NotLeader(node.id(), new NodeAddress(leader, null, null, null));
+    }
+    if (err instanceof OutcomeUnknownException) {
+      return read
+          ? new BackendFailure.Unavailable("read lost with leadership on " + node.id() + "; retry")
+          : new BackendFailure.OutcomeUnknown(err.getMessage());
+    }
+    String message = "node " + node.id() + ": " + err;
+    return read
+        ? new BackendFailure.Unavailable(message)
+        : new BackendFailure.OutcomeUnknown(message);
+  }
+
+  @Override
+  public View view() {
+    NodeStatus s = node.status();
+    return new View(
+        s.id(),
+        s.leader(),
+        s.term(),
+        s.role().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+        s.commitIndex(),
+        s.appliedIndex(),
+        members,
+        Map.of());
+  }
+}

@@ -1,0 +1,87 @@
+package dev.faultline.api.node;
+
+import dev.faultline.api.metrics.RaftMetrics;
+import dev.faultline.raft.Entry;
+import dev.faultline.raft.HardState;
+import dev.faultline.raft.LogStorage;
+import dev.faultline.raft.SnapshotMeta;
+import java.util.List;
+
+/**
+ * A {@link LogStorage} that reports how long appends and syncs take ({@code raft_append_seconds},
+ * {@code raft_fsync_seconds}) and otherwise delegates unchanged.
+ */
+final class TimedLogStorage implements LogStorage {
+
+  private final LogStorage inner;
+  private final RaftMetrics metrics;
+
+  TimedLogStorage(LogStorage inner, RaftMetrics metrics) {
+    this.inner = inner;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public HardState hardState() {
+    return inner.hardState();
+  }
+
+  @Override
+  public void saveHardState(HardState state) {
+    inner.saveHardState(state);
+  }
+
+  @Override
+  public SnapshotMeta snapshot() {
+    return inner.snapshot();
+  }
+
+  @Override
+  public long firstIndex() {
+    return inner.firstIndex();
+  }
+
+  @Override
+  public long lastIndex() {
+    return inner.lastIndex();
+  }
+
+  @Override
+  public long term(long index) {
+    return inner.term(index);
+  }
+
+  @Override
+  public List<Entry> entries(long from, long to, long maxBytes) {
+    return inner.entries(from, to, maxBytes);
+  }
+
+  @Override
+  public void append(List<Entry> entries) {
+    long start = System.nanoTime();
+    inner.append(entries);
+    metrics.appended(System.nanoTime() - start);
+  }
+
+  @Override
+  public void sync() {
+    long start = System.nanoTime();
+    inner.sync();
+    metrics.synced(System.nanoTime() - start);
+  }
+
+  @Override
+  public void installSnapshot(SnapshotMeta meta) {
+    inner.installSnapshot(meta);
+  }
+
+  @Override
+  public void compact(long index) {
+    inner.compact(index);
+  }
+
+  @Override
+  public void close() {
+    inner.close();
+  }
+}

@@ -1,0 +1,630 @@
+package dev.faultline.raft;
+
+import dev.faultline.raft.Message.AppendEntries;
+import dev.faultline.raft.Message.AppendResponse;
+import dev.faultline.raft.Message.Heartbeat;
+import dev.faultline.raft.Message.HeartbeatResponse;
+import dev.faultline.raft.Message.InstallSnapshot;
+import dev.faultline.raft.Message.PreVote;
+import dev.faultline.raft.Message.PreVoteResponse;
+import dev.faultline.raft.Message.RequestVote;
+import dev.faultline.raft.Message.RequestVoteResponse;
+import dev.faultline.raft.Message.SnapshotResponse;
+import dev.faultline.raft.Message.TimeoutNow;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * One node's Raft protocol as a pure, deterministic state machine (in the manner of etcd-io/raft).
+ * Inputs are {@link #step}, {@link #tick}, {@link #propose}, {@link #readIndex}, {@link
+ * #transferLeadership} and {@link #changeMembership}; the output is a {@link Ready} batch. It owns
+ * no thread, clock or I/O: it reads its durable log through {@link LogStorage} but never writes it,
+ * and its only randomness is the generator it was given. Between {@link #ready()} and {@link
+ * #advance(Ready)} it accepts no input.
+ */
+public final class RaftCore {
+  final RaftConfig config;
+  final String id;
+  final RaftLog log;
+  final ProgressTracker tracker;
+  final ReadIndexQueue reads = new ReadIndexQueue();
+  private final RandomGenerator random;
+  private final Replication replication;
+
+  long term;
+  String votedFor;
+  String leader;
+  Role role = Role.FOLLOWER;
+  int electionElapsed;
+  int heartbeatElapsed;
+  private int randomizedElectionTimeout;
+  String leadTransferee;
+  long pendingConfIndex;
+
+  /** The newest snapshot this node holds, to send to followers that fell behind compaction. */
+  Ready.SnapshotInstall localSnapshot;
+
+  private SnapshotAssembly assembly;
+  private Ready.SnapshotInstall pendingInstall;
+  private HardState persistedHardState;
+  private boolean readyOutstanding;
+  final List<Message> messages = new ArrayList<>();
+  final List<Message> persistedMessages = new ArrayList<>();
+  final List<ReadState> readStates = new ArrayList<>();
+
+  /**
+   * Creates a node from what {@code storage} durably holds.
+   *
+   * @param snapshotData the bytes of {@code storage.snapshot()}, or null when there is none
+   * @param applied the index the state machine has applied (or restored) up to
+   */
+  public RaftCore(
+      RaftConfig config,
+      LogStorage storage,
+      RandomGenerator random,
+      byte[] snapshotData,
+      long applied) {
+    this.config = config;
+    this.id = config.id();
+    this.random = random;
+    this.log = new RaftLog(storage, applied);
+    SnapshotMeta snap = storage.snapshot();
+    if (snap.index() > 0 && snapshotData == null) {
+      throw new IllegalArgumentException(
+          "node "
+              + id
+              + ": storage holds a snapshot at index "
+              + snap.index()
+              + " but no snapshot data was given; pass the bytes of that snapshot");
+    }
+    Membership membership =
+        snap.index() > 0 ? Membership.of(snap) : Membership.of(config.peers(), Set.of());
+    if (log.applied > snap.index()) {
+      List<Entry> replay = log.slice(snap.index() + 1, log.applied + 1, Long.MAX_VALUE);
+      for (Entry e : replay == null ? List.<Entry>of() : replay) {
+        if (e.type() == Entry.Type.CONFIG) {
+          membership = Membership.decode(e.data(), e.index());
+        }
+      }
+    }
+    this.localSnapshot = snap.index() > 0 ? new Ready.SnapshotInstall(snap, snapshotData) : null;
+    this.tracker =
+        new ProgressTracker(id, membership, config.maxInflightMsgs(), config.maxInflightBytes());
+    HardState hs = storage.hardState();
+    this.term = hs.term();
+    this.votedFor = hs.votedFor();
+    this.persistedHardState = hs;
+    this.replication = new Replication(this);
+    resetRandomizedElectionTimeout();
+  }
+
+  // ---------------------------------------------------------------- observers
+
+  public String id() {
+    return id;
+  }
+
+  public Role role() {
+    return role;
+  }
+
+  public long term() {
+    return term;
+  }
+
+  /** The leader this node knows of in its term, or null. */
+  public String leader() {
+    return leader;
+  }
+
+  public String votedFor() {
+    return votedFor;
+  }
+
+  public long commitIndex() {
+    return log.committed;
+  }
+
+  /** The last index handed out for applying. */
+  public long appliedIndex() {
+    return log.applied;
+  }
+
+  public long lastIndex() {
+    return log.lastIndex();
+  }
+
+  public long firstIndex() {
+    return log.firstIndex();
+  }
+
+  /** The term of the entry at {@code index}, or -1 when it is compacted away or absent. */
+  public long termAt(long index) {
+    return log.term(index);
+  }
+
+  /** Entries in [lo, hi), or null when {@code lo} is compacted away. */
+  public List<Entry> entries(long lo, long hi) {
+    return log.slice(lo, hi, Long.MAX_VALUE);
+  }
+
+  public Membership membership() {
+    return tracker.membership();
+  }
+
+  /** The leader's match index for {@code peer}, or -1 when not leader or not a member. */
+  public long matchIndex(String peer) {
+    Progress p = tracker.get(peer);
+    return role == Role.LEADER && p != null ? p.match : -1;
+  }
+
+  /** The leadership transfer in progress, or null. */
+  public String transferee() {
+    return leadTransferee;
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Advances logical time by one tick: elections for followers, heartbeats for the leader. */
+  public void tick() {
+    requireNoReady();
+    if (role == Role.LEADER) {
+      replication.tick();
+      return;
+    }
+    electionElapsed++;
+    if (promotable() && electionElapsed >= randomizedElectionTimeout) {
+      electionElapsed = 0;
+      campaign(config.preVote(), false);
+    }
+  }
+
+  /** Starts an election now (as if the election timer fired). */
+  public void campaign() {
+    requireNoReady();
+    if (role != Role.LEADER) {
+      campaign(config.preVote(), false);
+    }
+  }
+
+  /** Handles a message from a peer. */
+  public void step(Message m) {
+    requireNoReady();
+    if (!id.equals(m.to())) {
+      throw new IllegalArgumentException(
+          "node " + id + " was handed a message addressed to " + m.to() + ": " + m);
+    }
+    if (m.term() > term) {
+      if (m instanceof PreVote || m instanceof RequestVote) {
+        boolean transfer = m instanceof RequestVote rv && rv.transfer();
+        if (!transfer && inLease()) {
+          // §9.6 with check-quorum: a node that hears from a live leader ignores campaigns, so a
+          // partitioned node cannot depose a working leader when it rejoins.
+          return;
+        }
+      }
+      if (m instanceof PreVote) {
+        // a pre-vote never changes anyone's term
+      } else if (m instanceof PreVoteResponse r && r.granted()) {
+        // a grant carries the proposed term, not the voter's
+      } else {
+        boolean fromLeader =
+            m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot;
+        becomeFollower(m.term(), fromLeader ? m.from() : null); // §5.1
+      }
+    } else if (m.term() < term) {
+      if ((config.checkQuorum() || config.preVote())
+          && (m instanceof AppendEntries || m instanceof Heartbeat)) {
+        // Tell a stale leader our term so it steps down; with pre-vote we would never raise
+        // its term by campaigning, and it could otherwise lead a minority forever.
+        send(new AppendResponse(id, m.from(), term, false, 0, 0, 0));
+      } else if (m instanceof PreVote) {
+        send(new PreVoteResponse(id, m.from(), term, false));
+      }
+      return; // §5.1: stale messages are otherwise ignored
+    }
+
+    if (m instanceof PreVote pv) {
+      handleVoteRequest(pv.from(), pv.term(), pv.lastIndex(), pv.lastTerm(), true);
+    } else if (m instanceof RequestVote rv) {
+      handleVoteRequest(rv.from(), rv.term(), rv.lastIndex(), rv.lastTerm(), false);
+    } else {
+      switch (role) {
+        case LEADER -> replication.step(m);
+        case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
+        case FOLLOWER -> stepFollower(m);
+      }
+    }
+  }
+
+  /** Appends a command if this node leads; the result says where, or why not. */
+  public ProposeResult propose(byte[] data) {
+    requireNoReady();
+    if (role != Role.LEADER) {
+      return new ProposeResult.Refused(
+          "node " + id + " is not the leader in term " + term + "; send to the leader", leader);
+    }
+    if (leadTransferee != null) {
+      return new ProposeResult.Refused(
+          "node " + id + " is handing leadership to " + leadTransferee + "; retry there", null);
+    }
+    Entry e = replication.append(Entry.Type.COMMAND, data);
+    return new ProposeResult.Accepted(term, e.index());
+  }
+
+  /**
+   * Starts a linearizable read identified by {@code context}; a {@link ReadState} follows once the
+   * read index is confirmed. Returns false when this node does not lead.
+   */
+  public boolean readIndex(byte[] context) {
+    requireNoReady();
+    if (role != Role.LEADER) {
+      return false;
+    }
+    replication.read(context);
+    return true;
+  }
+
+  /** Hands leadership to the voter {@code to} once it is caught up (dissertation §3.10). */
+  public boolean transferLeadership(String to) {
+    requireNoReady();
+    return role == Role.LEADER && replication.transfer(to);
+  }
+
+  /** Proposes a single-server membership change (dissertation §4.1). */
+  public ProposeResult changeMembership(MembershipChange change) {
+    requireNoReady();
+    if (role != Role.LEADER) {
+      return new ProposeResult.Refused(
+          "node " + id + " is not the leader in term " + term + "; send to the leader", leader);
+    }
+    return replication.changeMembership(change);
+  }
+
+  /**
+   * The runtime stored a snapshot of the state machine at {@code meta.index()} (and compacted
+   * storage behind it); followers that fell behind are sent these bytes.
+   */
+  public void snapshotTaken(SnapshotMeta meta, byte[] data) {
+    if (localSnapshot == null || meta.index() > localSnapshot.meta().index()) {
+      localSnapshot = new Ready.SnapshotInstall(meta, data);
+    }
+  }
+
+  // ---------------------------------------------------------------- output
+
+  public boolean hasReady() {
+    if (role == Role.LEADER) {
+      replication.flush();
+    }
+    return !messages.isEmpty()
+        || !persistedMessages.isEmpty()
+        || !readStates.isEmpty()
+        || !log.unstable.entries.isEmpty()
+        || pendingInstall != null
+        || !hardState().equals(persistedHardState)
+        || log.hasNextCommitted();
+  }
+
+  /** Takes the pending work; the core accepts no input until {@link #advance(Ready)}. */
+  public Ready ready() {
+    requireNoReady();
+    List<Entry> committed = log.nextCommitted(config.maxMsgBytes() * 4);
+    if (!committed.isEmpty()) {
+      log.applied = committed.get(committed.size() - 1).index();
+      for (Entry e : committed) {
+        if (e.type() == Entry.Type.CONFIG) {
+          applyMembership(Membership.decode(e.data(), e.index()));
+        }
+      }
+    }
+    if (role == Role.LEADER) {
+      replication.flush();
+    }
+    HardState hs = hardState();
+    Ready rd =
+        new Ready(
+            hs.equals(persistedHardState) ? null : hs,
+            List.copyOf(log.unstable.entries),
+            pendingInstall,
+            List.copyOf(messages),
+            List.copyOf(persistedMessages),
+            committed,
+            List.copyOf(readStates));
+    pendingInstall = null;
+    messages.clear();
+    persistedMessages.clear();
+    readStates.clear();
+    readyOutstanding = true;
+    return rd;
+  }
+
+  /** The runtime has durably written {@code rd} and applied its committed entries. */
+  public void advance(Ready rd) {
+    if (!readyOutstanding) {
+      throw new IllegalStateException("node " + id + ": advance without an outstanding ready");
+    }
+    readyOutstanding = false;
+    if (rd.snapshot() != null) {
+      log.unstable.stableSnapTo(rd.snapshot().meta().index());
+    }
+    if (!rd.entries().isEmpty()) {
+      Entry last = rd.entries().get(rd.entries().size() - 1);
+      log.unstable.stableTo(last.index(), last.term());
+    }
+    if (rd.hardState() != null) {
+      persistedHardState = rd.hardState();
+    }
+    if (role == Role.LEADER) {
+      replication.onStable(log.lastStableIndex());
+    }
+  }
+
+  // ---------------------------------------------------------------- elections
+
+  private boolean promotable() {
+    return tracker.isVoter(id);
+  }
+
+  private boolean inLease() {
+    return config.checkQuorum() && leader != null && electionElapsed < config.electionTicks();
+  }
+
+  private HardState hardState() {
+    String vote = config.has(DeliberateBug.VOTE_NOT_PERSISTED) ? null : votedFor;
+    return new HardState(term, vote, log.committed);
+  }
+
+  private void handleVoteRequest(
+      String from, long msgTerm, long lastIndex, long lastTerm, boolean pre) {
+    // §5.2: one vote per term, first come first served; §5.4.1: only for an up-to-date log.
+    boolean canVote =
+        from.equals(votedFor) || (votedFor == null && leader == null) || (pre && msgTerm > term);
+    boolean grant = canVote && log.isUpToDate(lastIndex, lastTerm);
+    if (pre) {
+      send(new PreVoteResponse(id, from, grant ? msgTerm : term, grant));
+      return;
+    }
+    if (grant) {
+      electionElapsed = 0;
+      votedFor = from;
+    }
+    sendPersisted(new RequestVoteResponse(id, from, term, grant));
+  }
+
+  void campaign(boolean pre, boolean transfer) {
+    if (!promotable()) {
+      return;
+    }
+    long voteTerm;
+    if (pre) {
+      role = Role.PRE_CANDIDATE;
+      leader = null;
+      tracker.resetVotes();
+      voteTerm = term + 1;
+    } else {
+      reset(term + 1);
+      role = Role.CANDIDATE;
+      votedFor = id;
+      voteTerm = term;
+    }
+    tracker.recordVote(id, true);
+    if (tracker.tally() == Quorum.VoteResult.WON) {
+      if (pre) {
+        campaign(false, transfer);
+      } else {
+        becomeLeader();
+      }
+      return;
+    }
+    for (String v : tracker.membership().voters()) {
+      if (v.equals(id)) {
+        continue;
+      }
+      if (pre) {
+        send(new PreVote(id, v, voteTerm, log.lastIndex(), log.lastTerm()));
+      } else {
+        // Sent once our own vote is durable, so a crash cannot make us vote twice in the term.
+        sendPersisted(new RequestVote(id, v, voteTerm, log.lastIndex(), log.lastTerm(), transfer));
+      }
+    }
+  }
+
+  private void stepCandidate(Message m) {
+    if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
+      becomeFollower(term, m.from()); // §5.2: another node won this term
+      stepFollower(m);
+    } else if (m instanceof PreVoteResponse r && role == Role.PRE_CANDIDATE) {
+      tallyVote(r.from(), r.granted(), true);
+    } else if (m instanceof RequestVoteResponse r && role == Role.CANDIDATE) {
+      tallyVote(r.from(), r.granted(), false);
+    }
+  }
+
+  private void tallyVote(String from, boolean granted, boolean pre) {
+    tracker.recordVote(from, granted);
+    switch (tracker.tally()) {
+      case WON -> {
+        if (pre) {
+          campaign(false, false);
+        } else {
+          becomeLeader();
+        }
+      }
+      case LOST -> becomeFollower(term, null);
+      case PENDING -> {}
+    }
+  }
+
+  void becomeFollower(long newTerm, String newLeader) {
+    reset(newTerm);
+    role = Role.FOLLOWER;
+    leader = newLeader;
+  }
+
+  private void becomeLeader() {
+    reset(term);
+    role = Role.LEADER;
+    leader = id;
+    replication.becomeLeader();
+  }
+
+  private void reset(long newTerm) {
+    if (newTerm != term) {
+      term = newTerm;
+      votedFor = null;
+    }
+    leader = null;
+    electionElapsed = 0;
+    heartbeatElapsed = 0;
+    resetRandomizedElectionTimeout();
+    leadTransferee = null;
+    tracker.reset(log.lastIndex() + 1);
+    reads.clear();
+    replication.reset();
+  }
+
+  private void resetRandomizedElectionTimeout() {
+    // §5.2: randomised timeouts make split votes rare.
+    randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
+  }
+
+  private void applyMembership(Membership next) {
+    tracker.setMembership(next, log.lastIndex() + 1);
+    if (role == Role.LEADER) {
+      if (!next.voters().contains(id)) {
+        becomeFollower(term, null); // dissertation §4.2.2: a removed leader steps down
+        return;
+      }
+      replication.onMembershipChanged();
+    }
+  }
+
+  // ---------------------------------------------------------------- follower
+
+  private void stepFollower(Message m) {
+    if (m instanceof AppendEntries ae) {
+      electionElapsed = 0;
+      leader = ae.from();
+      handleAppend(ae);
+    } else if (m instanceof Heartbeat hb) {
+      electionElapsed = 0;
+      leader = hb.from();
+      log.commitTo(hb.commit());
+      send(new HeartbeatResponse(id, hb.from(), term, hb.readSeq()));
+    } else if (m instanceof InstallSnapshot is) {
+      electionElapsed = 0;
+      leader = is.from();
+      handleSnapshotChunk(is);
+    } else if (m instanceof TimeoutNow && promotable()) {
+      campaign(false, true); // the leader asked us to take over: skip pre-vote
+    }
+  }
+
+  private void handleAppend(AppendEntries m) {
+    if (m.prevIndex() < log.committed && !config.has(DeliberateBug.TRUNCATE_COMMITTED)) {
+      sendPersisted(new AppendResponse(id, m.from(), term, true, log.committed, 0, 0));
+      return;
+    }
+    if (!log.matchTerm(m.prevIndex(), m.prevTerm())) {
+      // §5.3: refuse, with a hint that lets the leader skip the whole conflicting term.
+      long[] hint = log.findConflictByTerm(Math.min(m.prevIndex(), log.lastIndex()), m.prevTerm());
+      send(new AppendResponse(id, m.from(), term, false, m.prevIndex(), hint[0], hint[1]));
+      return;
+    }
+    long lastNew = m.prevIndex() + m.entries().size();
+    if (config.has(DeliberateBug.TRUNCATE_COMMITTED)) {
+      if (!m.entries().isEmpty()) {
+        log.append(m.entries());
+      }
+    } else {
+      long conflict = log.findConflict(m.entries());
+      if (conflict != 0) {
+        if (conflict <= log.committed) {
+          throw new IllegalStateException(
+              "node "
+                  + id
+                  + " term "
+                  + term
+                  + ": entry "
+                  + conflict
+                  + " conflicts with the committed log (commit "
+                  + log.committed
+                  + ")");
+        }
+        log.append(
+            m.entries().subList((int) (conflict - m.entries().get(0).index()), m.entries().size()));
+      }
+    }
+    log.commitTo(Math.min(m.commit(), lastNew));
+    sendPersisted(new AppendResponse(id, m.from(), term, true, lastNew, 0, 0));
+  }
+
+  private void handleSnapshotChunk(InstallSnapshot m) {
+    if (m.offset() == 0) {
+      assembly = new SnapshotAssembly(m.meta());
+    }
+    if (assembly == null || !assembly.meta.equals(m.meta()) || assembly.size() != m.offset()) {
+      long have = assembly != null && assembly.meta.equals(m.meta()) ? assembly.size() : 0;
+      send(new SnapshotResponse(id, m.from(), term, m.meta().index(), have));
+      return;
+    }
+    assembly.append(m.chunk());
+    if (!m.done()) {
+      send(new SnapshotResponse(id, m.from(), term, m.meta().index(), assembly.size()));
+      return;
+    }
+    byte[] data = assembly.data();
+    assembly = null;
+    long ack = restore(m.meta(), data) ? log.lastIndex() : log.committed;
+    sendPersisted(new AppendResponse(id, m.from(), term, true, ack, 0, 0));
+  }
+
+  /** §7: installs a snapshot unless it is stale or our log already holds its last entry. */
+  private boolean restore(SnapshotMeta meta, byte[] data) {
+    if (meta.index() <= log.committed) {
+      return false; // stale: we already have everything it covers
+    }
+    if (log.matchTerm(meta.index(), meta.term())) {
+      log.commitTo(meta.index()); // our log holds it: keep the entries after it
+      return false;
+    }
+    log.restore(meta, data);
+    pendingInstall = new Ready.SnapshotInstall(meta, data);
+    localSnapshot = pendingInstall;
+    tracker.setMembership(Membership.of(meta), log.lastIndex() + 1);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- plumbing
+
+  void send(Message m) {
+    messages.add(m);
+  }
+
+  void sendPersisted(Message m) {
+    persistedMessages.add(m);
+  }
+
+  private void requireNoReady() {
+    if (readyOutstanding) {
+      throw new IllegalStateException(
+          "node " + id + ": input while a Ready is outstanding; call advance first");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return id
+        + " "
+        + role
+        + " term="
+        + term
+        + " commit="
+        + log.committed
+        + " last="
+        + log.lastIndex();
+  }
+}
