@@ -27,6 +27,13 @@ public final class NodeCommand implements NodeLauncher {
   private static final List<String> NODE_JVM_FLAGS =
       List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
+  /**
+   * Friendlier names for the nodes' deliberate bugs, by the anomaly they cause; any other name is
+   * passed through unchanged (the node refuses an unknown one, listing the real names).
+   */
+  public static final Map<String, String> BUG_ALIASES =
+      Map.of("stale-read", "read-without-quorum-check");
+
   private final List<String> program;
   private final Path work;
   private final Optional<String> bug;
@@ -67,7 +74,7 @@ public final class NodeCommand implements NodeLauncher {
     bug.ifPresent(
         b -> {
           argv.add("--bug");
-          argv.add(b);
+          argv.add(BUG_ALIASES.getOrDefault(b, b));
         });
     return new NodeSpec(self.id(), argv, Map.of(), dir, data, dir.resolve("stdout.log"));
   }
