@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
       CheckCommand.class,
       TestCommand.class,
       BenchCommand.class,
+      NodeCommand.class,
+      ClusterCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -34,7 +34,7 @@ public final class LocalDeployment implements Deployment {
       LocalCluster cluster, Optional<Net> net, String description, String protocol) {
     this.cluster = cluster;
     this.net = net;
-    this.probe = new HttpLeaderProbe(NodeCommand.HTTP_PORT, PROBE_TIMEOUT);
+    this.probe = new HttpLeaderProbe(NodeCommandLine.HTTP_PORT, PROBE_TIMEOUT);
     this.description = description;
     this.protocol = protocol;
   }
@@ -57,7 +57,8 @@ public final class LocalDeployment implements Deployment {
     }
     LocalCluster cluster;
     try {
-      cluster = LocalCluster.create(network, new NodeCommand(program, run.work(), options.bug()));
+      cluster =
+          LocalCluster.create(network, new NodeCommandLine(program, run.work(), options.bug()));
     } catch (RuntimeException e) {
       network.close();
       throw e;
@@ -98,7 +99,7 @@ public final class LocalDeployment implements Deployment {
   @Override
   public ClientFactory clients(Duration timeout) {
     Protocol wire = Protocol.parse(protocol);
-    int port = wire == Protocol.HTTP ? NodeCommand.HTTP_PORT : NodeCommand.GRPC_PORT;
+    int port = wire == Protocol.HTTP ? NodeCommandLine.HTTP_PORT : NodeCommandLine.GRPC_PORT;
     var endpoints = new LinkedHashMap<String, String>();
     for (String id : cluster.nodeIds()) {
       endpoints.put(id, cluster.address(id).hostPort(port));

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * faultline.jar}, or its class path when not run from a jar) with {@code node --id ... --peers
  * ...}. Every node has its own address, so all use the same ports.
  */
-public final class NodeCommand implements NodeLauncher {
+public final class NodeCommandLine implements NodeLauncher {
   public static final int HTTP_PORT = 8080;
   public static final int GRPC_PORT = 9090;
   public static final int PEER_PORT = 7070;
@@ -26,13 +26,6 @@ public final class NodeCommand implements NodeLauncher {
   /** Small heaps and the client compiler: a whole cluster shares a small machine. */
   private static final List<String> NODE_JVM_FLAGS =
       List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
-
-  /**
-   * Friendlier names for the nodes' deliberate bugs, by the anomaly they cause; any other name is
-   * passed through unchanged (the node refuses an unknown one, listing the real names).
-   */
-  public static final Map<String, String> BUG_ALIASES =
-      Map.of("stale-read", "read-without-quorum-check");
 
   private final List<String> program;
   private final Path work;
@@ -43,7 +36,7 @@ public final class NodeCommand implements NodeLauncher {
    * @param work the directory holding each node's {@code <id>/} working directory
    * @param bug a deliberate bug to switch on in every node
    */
-  public NodeCommand(List<String> program, Path work, Optional<String> bug) {
+  public NodeCommandLine(List<String> program, Path work, Optional<String> bug) {
     this.program = List.copyOf(program);
     this.work = work;
     this.bug = bug;
@@ -74,7 +67,7 @@ public final class NodeCommand implements NodeLauncher {
     bug.ifPresent(
         b -> {
           argv.add("--bug");
-          argv.add(BUG_ALIASES.getOrDefault(b, b));
+          argv.add(b);
         });
     return new NodeSpec(self.id(), argv, Map.of(), dir, data, dir.resolve("stdout.log"));
   }
