@@ -1,20 +1,29 @@
 package dev.faultline.testbed;
 
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code faultline bench}: measurements of Faultline's own speed, printed with their setup. */
+/**
+ * {@code faultline bench}: measurements of speed, printed with their setup. Without a subcommand it
+ * runs the key-value load of {@link BenchKvCommand} against Faultline (or etcd).
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Measure Faultline's speed (figures for docs/PERFORMANCE.md).",
+    description = {
+      "Measure speed (figures for docs/PERFORMANCE.md). Without a subcommand: a key-value load"
+          + " against Faultline's HTTP API (or etcd's with --etcd), ops/s and latency"
+          + " percentiles; without --target on a 3-node cluster started for the run."
+    },
     subcommands = {BenchHistoryCommand.class, BenchCheckerCommand.class})
-public final class BenchCommand implements Runnable {
+public final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @CommandLine.Mixin BenchKvCommand kv = new BenchKvCommand();
+
   @Override
-  public void run() {
-    throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing a subcommand of 'bench'.");
+  public Integer call() throws Exception {
+    return kv.run(spec.commandLine().getOut());
   }
 }

@@ -26,6 +26,8 @@ import picocli.CommandLine.Command;
       ReportCommand.class,
       ServeCommand.class,
       BenchCommand.class,
+      NodeCommand.class,
+      ClusterCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

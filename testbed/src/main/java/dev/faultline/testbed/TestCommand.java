@@ -4,7 +4,7 @@ import dev.faultline.nemesis.faults.ClockFault;
 import dev.faultline.nemesis.net.NetworkSandbox;
 import dev.faultline.testbed.run.LocalDeployment;
 import dev.faultline.testbed.run.NemesisChoice;
-import dev.faultline.testbed.run.NodeCommand;
+import dev.faultline.testbed.run.NodeCommandLine;
 import dev.faultline.testbed.run.RunVerdict;
 import dev.faultline.testbed.run.TestOptions;
 import dev.faultline.testbed.run.TestRun;
@@ -188,7 +188,7 @@ public final class TestCommand implements Callable<Integer> {
       TestRun.Outcome outcome =
           new TestRun(
                   one,
-                  LocalDeployment.factory(NodeCommand.thisProgram()),
+                  LocalDeployment.factory(NodeCommandLine.thisProgram()),
                   commandLine,
                   VersionProvider.commit(),
                   err,

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything a node needs to start. Built by {@link ConfigSources} from defaults, a YAML file,
@@ -41,6 +42,7 @@ public record NodeConfig(
   public NodeConfig {
     peers = List.copyOf(peers);
     bugs = List.copyOf(bugs);
+    NodeBug.parseAll(bugs);
     if (id == null || id.isBlank()) {
       throw new ConfigException("option 'id' is required: pass --id n1 (or set FAULTLINE_ID)");
     }
@@ -86,6 +88,11 @@ public record NodeConfig(
   /** The defaults, for node {@code id}. */
   public static NodeConfig defaults(String id) {
     return ConfigSources.fromOptions(java.util.Map.of("id", id));
+  }
+
+  /** The deliberate bugs switched on; empty for a correct node. */
+  public Set<NodeBug> bugSet() {
+    return NodeBug.parseAll(bugs);
   }
 
   /** The edges' limits. */

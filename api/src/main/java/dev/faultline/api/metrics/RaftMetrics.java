@@ -42,6 +42,7 @@ public final class RaftMetrics {
   private final Timer append;
   private final Timer fsync;
   private final Counter snapshots;
+  private final Counter snapshotsInstalled;
   private final DistributionSummary snapshotBytes;
   private final Timer snapshotTime;
 
@@ -67,6 +68,10 @@ public final class RaftMetrics {
     this.fsync = latency("raft.fsync", "Time to make a batch durable (one fsync per batch)");
     this.snapshots =
         Counter.builder("raft.snapshots").description("Snapshots taken").register(registry);
+    this.snapshotsInstalled =
+        Counter.builder("raft.snapshots.installed")
+            .description("Snapshots installed from the leader (this node was too far behind)")
+            .register(registry);
     this.snapshotBytes =
         DistributionSummary.builder("raft.snapshot.bytes")
             .baseUnit("bytes")
@@ -126,6 +131,16 @@ public final class RaftMetrics {
               return holder;
             })
         .set(entries);
+  }
+
+  /** This node replaced its log with a snapshot sent by the leader (Raft §7). */
+  public void snapshotInstalled() {
+    snapshotsInstalled.increment();
+  }
+
+  /** How many snapshots from the leader this node has installed since it started. */
+  public long snapshotsInstalled() {
+    return (long) snapshotsInstalled.count();
   }
 
   public void snapshotTaken(long bytes, long nanos) {

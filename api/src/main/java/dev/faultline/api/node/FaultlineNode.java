@@ -1,12 +1,13 @@
 package dev.faultline.api.node;
 
 import dev.faultline.api.NodeAddress;
-import dev.faultline.api.config.ConfigException;
+import dev.faultline.api.config.NodeBug;
 import dev.faultline.api.config.NodeConfig;
 import dev.faultline.api.grpc.GrpcTransport;
 import dev.faultline.api.metrics.NodeMetrics;
 import dev.faultline.api.metrics.RaftMetrics;
 import dev.faultline.raft.DeliberateBug;
+import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.RaftConfig;
 import dev.faultline.raft.runtime.NodeOptions;
 import dev.faultline.raft.runtime.NodeStatus;
@@ -23,6 +24,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -34,8 +36,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class FaultlineNode implements AutoCloseable {
 
-  /** The store-side deliberate bug; the others are the Raft core's {@link DeliberateBug}s. */
-  public static final String LOST_REBUILD_WRITES = "lost-rebuild-writes";
+  /** The store-side deliberate bug's name; see {@link NodeBug} for all of them. */
+  public static final String LOST_REBUILD_WRITES = NodeBug.LOST_REBUILD_WRITES.cliName();
 
   private final NodeConfig config;
   private final NodeMetrics metrics;
@@ -45,22 +47,16 @@ public final class FaultlineNode implements AutoCloseable {
   private final RaftNode raft;
   private final ClientEdges edges;
   private final ScheduledExecutorService sampler;
+  private final ExecutorService replies;
   private String lastLeader;
 
   private FaultlineNode(NodeConfig config) throws IOException {
     this.config = config;
+    Set<NodeBug> bugs = config.bugSet();
     Set<DeliberateBug> raftBugs = EnumSet.noneOf(DeliberateBug.class);
-    boolean lostWrites = false;
-    for (String bug : config.bugs()) {
-      if (bug.equals(LOST_REBUILD_WRITES)) {
-        lostWrites = true;
-      } else {
-        try {
-          raftBugs.add(DeliberateBug.fromName(bug));
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(
-              "option 'bugs': " + e.getMessage() + ", " + LOST_REBUILD_WRITES);
-        }
+    for (NodeBug bug : bugs) {
+      if (bug.raftBug() != null) {
+        raftBugs.add(bug.raftBug());
       }
     }
     this.metrics = new NodeMetrics();
@@ -70,24 +66,65 @@ public final class FaultlineNode implements AutoCloseable {
             StoreOptions.DEFAULT
                 .withShards(config.shards())
                 .withLimits(new StoreLimits(config.maxKeyBytes(), config.maxValueBytes()))
-                .withLostRebuildWrites(lostWrites));
-    this.transport = ClientEdges.transport(config);
-    List<String> members = members(config);
-    RaftConfig raftConfig =
-        RaftConfig.of(config.id(), new LinkedHashSet<>(members))
-            .withTicks(config.electionTicks(), config.heartbeatTicks())
-            .withBugs(raftBugs);
-    this.raft =
-        new RaftNode(
-            raftConfig,
-            new NodeOptions(Math.toIntExact(config.tickMs()), config.snapshotInterval(), 1024),
-            new TimedLogStorage(storage, metrics.raft()),
-            new FileSnapshots(storage.snapshots(), metrics.raft()),
-            machine,
-            transport);
-    raft.start();
-    ReplicatedBackend backend = new ReplicatedBackend(new RaftReplica(raft, members), config::peer);
-    this.edges = ClientEdges.start(config, backend, metrics);
+                .withLostRebuildWrites(bugs.contains(NodeBug.LOST_REBUILD_WRITES)));
+    this.replies = RaftReplica.replyPool("faultline-replies-" + config.id());
+    GrpcTransport link = null;
+    RaftNode node = null;
+    try {
+      link = ClientEdges.transport(config);
+      List<String> members = members(config);
+      RaftConfig raftConfig =
+          RaftConfig.of(config.id(), new LinkedHashSet<>(members))
+              .withTicks(config.electionTicks(), config.heartbeatTicks())
+              .withBugs(raftBugs);
+      if (bugs.contains(NodeBug.STALE_READ)) {
+        // Without check-quorum a leader cut off from the majority keeps believing it leads, which
+        // is what lets the stale reads show (with it, §6.4's lease-less leader steps down).
+        raftConfig = raftConfig.withElectionSafety(raftConfig.preVote(), false);
+      }
+      LogStorage log = new TimedLogStorage(storage, metrics.raft());
+      LocalAppendAcks acks = null;
+      if (bugs.contains(NodeBug.ACK_BEFORE_COMMIT)) {
+        acks = new LocalAppendAcks(log);
+        log = acks;
+      }
+      node =
+          new RaftNode(
+              raftConfig,
+              new NodeOptions(Math.toIntExact(config.tickMs()), config.snapshotInterval(), 1024),
+              log,
+              new FileSnapshots(storage.snapshots(), metrics.raft()),
+              machine,
+              link);
+      node.start();
+      RaftNode started = node;
+      Replica replica = new RaftReplica(node, members, replies);
+      if (bugs.contains(NodeBug.STALE_READ) || bugs.contains(NodeBug.ACK_BEFORE_COMMIT)) {
+        replica =
+            new BuggyReplica(
+                replica,
+                bugs,
+                () -> started.status().role() == dev.faultline.raft.Role.LEADER,
+                machine::query,
+                acks,
+                replies);
+      }
+      ReplicatedBackend backend = new ReplicatedBackend(replica, config::peer);
+      this.edges = ClientEdges.start(config, backend, metrics);
+    } catch (IOException | RuntimeException e) {
+      if (node != null) {
+        node.close();
+      } else if (link != null) {
+        link.close();
+      }
+      storage.close();
+      machine.close();
+      metrics.close();
+      replies.shutdownNow();
+      throw e;
+    }
+    this.transport = link;
+    this.raft = node;
     this.sampler =
         Executors.newSingleThreadScheduledExecutor(
             r -> {
@@ -164,6 +201,7 @@ public final class FaultlineNode implements AutoCloseable {
     sampler.shutdownNow();
     edges.close();
     raft.close();
+    replies.shutdown();
     transport.close();
     try {
       storage.close();

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A {@link Replica} over the Raft runtime's {@link RaftNode}, translating its failures: not leader
@@ -20,10 +24,41 @@ public final class RaftReplica implements Replica {
 
   private final RaftNode node;
   private final List<String> members;
+  private final Executor replies;
 
-  public RaftReplica(RaftNode node, List<String> members) {
+  /**
+   * @param replies where answers continue once the runtime completes them, off its loop thread
+   */
+  public RaftReplica(RaftNode node, List<String> members, Executor replies) {
     this.node = node;
     this.members = List.copyOf(members);
+    this.replies = replies;
+  }
+
+  /** Answers continue on a small shared pool of daemon threads. */
+  public RaftReplica(RaftNode node, List<String> members) {
+    this(node, members, SharedReplies.POOL);
+  }
+
+  /**
+   * The default pool. Not the common fork-join pool: on a two-core machine its parallelism is 1,
+   * and then {@code *Async} without an executor starts a new thread for every answer, on the Raft
+   * loop thread.
+   */
+  private static final class SharedReplies {
+    static final Executor POOL = replyPool("faultline-replies");
+  }
+
+  /** A fixed pool of daemon threads for answers, sized to the machine (at least two). */
+  public static ExecutorService replyPool(String name) {
+    AtomicInteger n = new AtomicInteger();
+    return Executors.newFixedThreadPool(
+        Math.max(2, Runtime.getRuntime().availableProcessors()),
+        r -> {
+          Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   @Override
@@ -46,7 +81,8 @@ public final class RaftReplica implements Replica {
           throw failure(
               err instanceof CompletionException && err.getCause() != null ? err.getCause() : err,
               read);
-        });
+        },
+        replies);
   }
 
   private BackendFailure failure(Throwable err, boolean read) {

@@ -6,12 +6,17 @@ import dev.faultline.raft.HardState;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.SnapshotMeta;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link LogStorage} that reports how long appends and syncs take ({@code raft_append_seconds},
- * {@code raft_fsync_seconds}) and otherwise delegates unchanged.
+ * {@code raft_fsync_seconds}) and counts snapshots installed from the leader ({@code
+ * raft_snapshots_installed_total}); otherwise it delegates unchanged.
  */
 final class TimedLogStorage implements LogStorage {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TimedLogStorage.class);
 
   private final LogStorage inner;
   private final RaftMetrics metrics;
@@ -72,7 +77,16 @@ final class TimedLogStorage implements LogStorage {
 
   @Override
   public void installSnapshot(SnapshotMeta meta) {
+    // A snapshot of our own state never reaches past our log; one that does came from the leader.
+    boolean fromLeader = meta.index() > inner.lastIndex();
     inner.installSnapshot(meta);
+    if (fromLeader) {
+      metrics.snapshotInstalled();
+      LOG.info(
+          "installed the leader's snapshot at index {} term {}; the log now starts after it",
+          meta.index(),
+          meta.term());
+    }
   }
 
   @Override

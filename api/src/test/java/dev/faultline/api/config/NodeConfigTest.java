@@ -62,10 +62,11 @@ class NodeConfigTest {
                 "--bug",
                 "stale-read",
                 "--bug",
-                "lost-ack"),
+                "ack-before-commit"),
             Map.of());
     assertThat(c.id()).isEqualTo("n2");
-    assertThat(c.bugs()).containsExactly("stale-read", "lost-ack");
+    assertThat(c.bugs()).containsExactly("stale-read", "ack-before-commit");
+    assertThat(c.bugSet()).containsExactlyInAnyOrder(NodeBug.STALE_READ, NodeBug.ACK_BEFORE_COMMIT);
     assertThat(c.peers()).extracting(NodeAddress::id).containsExactly("n1", "n2");
     assertThat(c.peer("n1"))
         .contains(new NodeAddress("n1", "10.0.0.1:7070", "10.0.0.1:8080", "10.0.0.1:9090"));
@@ -123,5 +124,27 @@ class NodeConfigTest {
     assertThat(c.limits().maxKeyBytes()).isEqualTo(10);
     assertThat(c.limits().requestTimeout().toMillis()).isEqualTo(70);
     assertThat(c.dataDir()).isEqualTo(Path.of("data/n1"));
+  }
+
+  @Test
+  void unknownBugIsRefusedInOneLineListingTheKnownBugs() {
+    assertThatThrownBy(
+            () -> ConfigSources.load(List.of("--id", "n1", "--bug", "stale-reads"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageNotContaining("\n")
+        .hasMessageContaining("unknown bug 'stale-reads'")
+        .hasMessageContaining("stale-read, ack-before-commit, lost-rebuild-writes");
+  }
+
+  @Test
+  void everyRaftCoreBugIsANodeBug() {
+    assertThat(
+            java.util.Arrays.stream(NodeBug.values())
+                .map(NodeBug::raftBug)
+                .filter(java.util.Objects::nonNull))
+        .containsExactlyInAnyOrder(dev.faultline.raft.DeliberateBug.values());
+    for (dev.faultline.raft.DeliberateBug b : dev.faultline.raft.DeliberateBug.values()) {
+      assertThat(NodeBug.fromName(b.cliName()).raftBug()).isEqualTo(b);
+    }
   }
 }

@@ -6,12 +6,11 @@ import dev.faultline.nemesis.cluster.LocalCluster;
 import dev.faultline.nemesis.net.LoopbackNetwork;
 import dev.faultline.nemesis.net.Net;
 import dev.faultline.nemesis.net.NetworkSandbox;
-import dev.faultline.nemesis.net.NodeAddress;
 import dev.faultline.nemesis.net.NodeNetwork;
 import dev.faultline.nemesis.net.SandboxNet;
 import dev.faultline.workloads.client.ClientFactory;
-import dev.faultline.workloads.client.HttpKvPort;
-import java.net.URI;
+import dev.faultline.workloads.client.KvClientPort;
+import dev.faultline.workloads.client.Protocol;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,7 +34,7 @@ public final class LocalDeployment implements Deployment {
       LocalCluster cluster, Optional<Net> net, String description, String protocol) {
     this.cluster = cluster;
     this.net = net;
-    this.probe = new HttpLeaderProbe(NodeCommand.HTTP_PORT, PROBE_TIMEOUT);
+    this.probe = new HttpLeaderProbe(NodeCommandLine.HTTP_PORT, PROBE_TIMEOUT);
     this.description = description;
     this.protocol = protocol;
   }
@@ -58,7 +57,8 @@ public final class LocalDeployment implements Deployment {
     }
     LocalCluster cluster;
     try {
-      cluster = LocalCluster.create(network, new NodeCommand(program, run.work(), options.bug()));
+      cluster =
+          LocalCluster.create(network, new NodeCommandLine(program, run.work(), options.bug()));
     } catch (RuntimeException e) {
       network.close();
       throw e;
@@ -92,18 +92,19 @@ public final class LocalDeployment implements Deployment {
     return probe.ready(cluster.address(nodeId));
   }
 
+  /**
+   * Clients over the node API in the chosen protocol, with sessions so that a write whose outcome
+   * was unknown may be retried and is applied at most once.
+   */
   @Override
   public ClientFactory clients(Duration timeout) {
-    var nodes = new LinkedHashMap<String, URI>();
+    Protocol wire = Protocol.parse(protocol);
+    int port = wire == Protocol.HTTP ? NodeCommandLine.HTTP_PORT : NodeCommandLine.GRPC_PORT;
+    var endpoints = new LinkedHashMap<String, String>();
     for (String id : cluster.nodeIds()) {
-      NodeAddress a = cluster.address(id);
-      nodes.put(id, URI.create("http://" + a.hostPort(NodeCommand.HTTP_PORT)));
+      endpoints.put(id, cluster.address(id).hostPort(port));
     }
-    if (!protocol.equals("http")) {
-      throw new IllegalStateException(
-          "--protocol " + protocol + " has no workload client in this build; use --protocol http");
-    }
-    return HttpKvPort.factory(nodes, timeout);
+    return KvClientPort.factory(wire, endpoints, timeout, true);
   }
 
   @Override

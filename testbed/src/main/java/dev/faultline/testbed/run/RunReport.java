@@ -113,12 +113,20 @@ public final class RunReport {
   public static void write(Path file, Object value) throws IOException {
     Path dir = file.toAbsolutePath().getParent();
     Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    Path tmp = dir.resolve("." + file.getFileName() + "." + System.nanoTime() + ".tmp");
     try {
       JSON.writeValue(tmp.toFile(), plain(value));
       Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Makes a file written through a private temporary file readable like the run's others. */
+  public static void shareable(Path file) throws IOException {
+    if (Files.getFileStore(file).supportsFileAttributeView("posix")) {
+      Files.setPosixFilePermissions(
+          file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
     }
   }
 

@@ -12,6 +12,7 @@ import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
 import dev.faultline.nemesis.Nemesis;
 import dev.faultline.nemesis.cluster.Cluster;
+import dev.faultline.nemesis.cluster.NodeState;
 import dev.faultline.workloads.FaultWindow;
 import dev.faultline.workloads.NemesisSchedule;
 import dev.faultline.workloads.Workload;
@@ -120,7 +121,7 @@ public final class TestRun {
       state.network = deployment.network();
       Cluster cluster = deployment.cluster();
       cluster.start();
-      if (!awaitLeader(deployment, timing.startupWait())) {
+      if (!awaitLeader(deployment, timing.startupWait(), true)) {
         throw new IllegalStateException(
             "no leader within "
                 + timing.startupWait().toSeconds()
@@ -177,7 +178,7 @@ public final class TestRun {
                 () -> {
                   driver.finish();
                   state.healProblems.addAll(nemesis.healAll());
-                  if (!awaitLeader(deployment, options.recoveryWait())) {
+                  if (!awaitLeader(deployment, options.recoveryWait(), false)) {
                     err.println(
                         "faultline test: no leader "
                             + options.recoveryWait().toSeconds()
@@ -215,11 +216,30 @@ public final class TestRun {
     }
   }
 
-  /** Polls until the cluster names a leader and a majority of nodes are ready, or {@code bound}. */
-  private boolean awaitLeader(Deployment deployment, Duration bound) {
+  /**
+   * Polls until the cluster names a leader and a majority of nodes are ready, or {@code bound}.
+   *
+   * @param starting fail at once when a node exits on its own (it will not come up by waiting)
+   */
+  private boolean awaitLeader(Deployment deployment, Duration bound, boolean starting) {
     Cluster cluster = deployment.cluster();
     long deadline = System.nanoTime() + bound.toNanos();
     do {
+      if (starting) {
+        for (String id : cluster.nodeIds()) {
+          NodeState s = cluster.state(id);
+          if (s.phase() == NodeState.Phase.EXITED) {
+            throw new IllegalStateException(
+                "node "
+                    + id
+                    + " exited with code "
+                    + s.exitCode().orElse(-1)
+                    + " while starting; see its output in the run's nodes/"
+                    + id
+                    + "/");
+          }
+        }
+      }
       if (cluster.leader(deployment.leaderProbe()).isPresent()) {
         long ready = cluster.nodeIds().stream().filter(deployment::ready).count();
         if (ready > cluster.nodeIds().size() / 2) {
@@ -238,6 +258,7 @@ public final class TestRun {
     RunVerdict verdict = state.error.isPresent() ? RunVerdict.FAILED : RunVerdict.VALID;
     try {
       HistoryFiles.write(history, run.historyEdn(), HistoryFormat.EDN);
+      RunReport.shareable(run.historyEdn());
       if (!history.calls().isEmpty()) {
         if (workload.checkerModel().isPresent()) {
           CheckResult r =
@@ -247,6 +268,7 @@ public final class TestRun {
           check = Optional.of(r);
           verdict = verdict.and(RunVerdict.of(r.verdict()));
           CheckReportPage.write(history, r, run.checkHtml());
+          RunReport.shareable(run.checkHtml());
         }
         analysis = workload.analyze(history);
         if (analysis.isPresent() && !analysis.get().valid()) {

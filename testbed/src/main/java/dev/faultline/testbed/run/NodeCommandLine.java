@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * faultline.jar}, or its class path when not run from a jar) with {@code node --id ... --peers
  * ...}. Every node has its own address, so all use the same ports.
  */
-public final class NodeCommand implements NodeLauncher {
+public final class NodeCommandLine implements NodeLauncher {
   public static final int HTTP_PORT = 8080;
   public static final int GRPC_PORT = 9090;
   public static final int PEER_PORT = 7070;
@@ -36,7 +36,7 @@ public final class NodeCommand implements NodeLauncher {
    * @param work the directory holding each node's {@code <id>/} working directory
    * @param bug a deliberate bug to switch on in every node
    */
-  public NodeCommand(List<String> program, Path work, Optional<String> bug) {
+  public NodeCommandLine(List<String> program, Path work, Optional<String> bug) {
     this.program = List.copyOf(program);
     this.work = work;
     this.bug = bug;

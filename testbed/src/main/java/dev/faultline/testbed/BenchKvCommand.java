@@ -1,0 +1,222 @@
+package dev.faultline.testbed;
+
+import dev.faultline.testbed.bench.KvLoad;
+import dev.faultline.testbed.cluster.ProcessCluster;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine.Option;
+
+/**
+ * The options and the run of {@code faultline bench} without a subcommand: a closed-loop key-value
+ * load (by default 32-byte keys, 256-byte values, 64 in flight) against Faultline's HTTP API or
+ * etcd's JSON gateway, printing ops/s and latency percentiles. Without {@code --target} it starts a
+ * local 3-node cluster in a temporary directory and stops it afterwards.
+ */
+public final class BenchKvCommand {
+
+  @Option(
+      names = "--target",
+      paramLabel = "URL",
+      description =
+          "A node's base URL, e.g. http://127.0.0.1:8080 (repeatable; the leader is found among"
+              + " them). None: start a local cluster for the run.")
+  List<URI> targets = new ArrayList<>();
+
+  @Option(
+      names = "--etcd",
+      description = "The targets are etcd members (v3 JSON gateway, linearizable ranges).")
+  boolean etcd;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "64",
+      description = "Operations in flight (default ${DEFAULT-VALUE}).")
+  int concurrency;
+
+  @Option(
+      names = "--duration",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description = "Measured time (default ${DEFAULT-VALUE}).")
+  Duration duration;
+
+  @Option(
+      names = "--warmup",
+      defaultValue = "5s",
+      converter = DurationConverter.class,
+      description = "Unmeasured time first (default ${DEFAULT-VALUE}).")
+  Duration warmup;
+
+  @Option(
+      names = "--mix",
+      defaultValue = "put",
+      description = "put, get or put-get-delete (default ${DEFAULT-VALUE}).")
+  String mix;
+
+  @Option(
+      names = "--key-size",
+      defaultValue = "32",
+      description = "Key bytes (default ${DEFAULT-VALUE}).")
+  int keySize;
+
+  @Option(
+      names = "--value-size",
+      defaultValue = "256",
+      description = "Value bytes (default ${DEFAULT-VALUE}).")
+  int valueSize;
+
+  @Option(
+      names = "--keys",
+      defaultValue = "10000",
+      description = "Distinct keys, picked uniformly (default ${DEFAULT-VALUE}).")
+  int keys;
+
+  @Option(
+      names = "--max-ops",
+      defaultValue = "100000000",
+      description = "Stop measuring after this many operations (default ${DEFAULT-VALUE}).")
+  long maxOps;
+
+  @Option(
+      names = "--seed",
+      defaultValue = "1",
+      description = "Seed of the key choice (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(
+      names = "--base-port",
+      defaultValue = "0",
+      description =
+          "First HTTP port of the cluster started when there is no --target (default: free ports"
+              + " found at random).")
+  int basePort;
+
+  /** Runs the load and prints its figures; exit 0, or 3 when no operation succeeded. */
+  int run(PrintWriter out) throws IOException, InterruptedException {
+    KvLoad.Mix kind = KvLoad.Mix.parse(mix);
+    if (!targets.isEmpty()) {
+      return measure(out, kind, targets);
+    }
+    if (etcd) {
+      throw new IllegalArgumentException("--etcd needs --target URL of the etcd members");
+    }
+    Path dir = Files.createTempDirectory("faultline-bench-");
+    ProcessCluster cluster = startCluster(dir);
+    try {
+      out.println("started a 3-node cluster in " + dir + " for the run");
+      out.flush();
+      return measure(out, kind, cluster.httpUrls().stream().map(URI::create).toList());
+    } finally {
+      cluster.down(Duration.ofSeconds(10));
+    }
+  }
+
+  private ProcessCluster startCluster(Path dir) throws IOException {
+    IllegalStateException last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      int base =
+          basePort > 0
+              ? basePort
+              : 20_000 + (int) ((System.nanoTime() / 1000 + attempt * 7919L) % 300) * 100;
+      try {
+        return ProcessCluster.up(ProcessCluster.Options.of(dir, 3, base));
+      } catch (IllegalStateException e) {
+        if (basePort > 0 || !e.getMessage().contains("in use")) {
+          throw e;
+        }
+        last = e;
+      }
+    }
+    throw last;
+  }
+
+  private int measure(PrintWriter out, KvLoad.Mix kind, List<URI> urls)
+      throws IOException, InterruptedException {
+    KvLoad.Options o =
+        new KvLoad.Options(
+            urls,
+            etcd,
+            concurrency,
+            warmup,
+            duration,
+            kind,
+            keySize,
+            valueSize,
+            keys,
+            maxOps,
+            seed);
+    KvLoad load = new KvLoad(o);
+    KvLoad.Result r = load.run();
+    out.printf(
+        Locale.ROOT,
+        "%s at %s: mix %s, %d in flight, %d-byte keys (%d distinct), %d-byte values, %.1f s"
+            + " measured after %d s warm-up%n",
+        r.system(),
+        r.leader(),
+        mix,
+        concurrency,
+        keySize,
+        keys,
+        valueSize,
+        r.seconds(),
+        warmup.toSeconds());
+    for (KvLoad.OpStats s : r.ops()) {
+      out.println(
+          "  "
+              + line(
+                  s.op().name().toLowerCase(Locale.ROOT),
+                  s.ok(),
+                  s.errors(),
+                  r.seconds(),
+                  s.latencyNanos()));
+    }
+    out.println("  " + line("all", r.totalOk(), r.totalErrors(), r.seconds(), r.latency()));
+    Map<String, Long> kinds = load.errorKinds();
+    if (!kinds.isEmpty()) {
+      out.println("  errors: " + kinds);
+    }
+    Histogram h = r.latency();
+    out.printf(
+        Locale.ROOT,
+        "RESULT system=%s mix=%s ops_per_sec=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
+            + " max_ms=%.3f errors=%d%n",
+        r.system(),
+        mix,
+        r.opsPerSecond(),
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)),
+        ms(h.getMaxValue()),
+        r.totalErrors());
+    out.flush();
+    return r.totalOk() > 0 ? ExitCode.VALID : ExitCode.ERROR;
+  }
+
+  private static String line(String name, long ok, long errors, double seconds, Histogram h) {
+    return String.format(
+        Locale.ROOT,
+        "%-6s %9d ok %6d errors %10.0f ops/s   latency ms: p50 %.3f  p99 %.3f  p999 %.3f"
+            + "  max %.3f",
+        name,
+        ok,
+        errors,
+        ok / seconds,
+        ms(h.getValueAtPercentile(50)),
+        ms(h.getValueAtPercentile(99)),
+        ms(h.getValueAtPercentile(99.9)),
+        ms(h.getMaxValue()));
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}

@@ -1,0 +1,229 @@
+package dev.faultline.testbed;
+
+import dev.faultline.testbed.cluster.ClusterState;
+import dev.faultline.testbed.cluster.NodeView;
+import dev.faultline.testbed.cluster.ProcessCluster;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code faultline cluster up|status|down}: a local cluster of node processes on loopback. */
+@Command(
+    name = "cluster",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run a local Faultline cluster: separate 'faultline node' processes on loopback ports,"
+          + " detached, with their data and logs under one directory (default"
+          + " ./faultline-cluster)."
+    },
+    subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class})
+public final class ClusterCommand implements Runnable {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  static final String DEFAULT_DATA = "faultline-cluster";
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "Missing a subcommand of 'cluster': up, status or down.");
+  }
+
+  /** {@code faultline cluster up}. */
+  @Command(
+      name = "up",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Start N nodes as background processes, wait until they agree on a leader, print every"
+            + " endpoint. Node i serves HTTP on BASE+i-1, gRPC on BASE+100+i-1, Raft on"
+            + " BASE+200+i-1. Each node's data, node.log and stdout.log are in DATA/nI; the pids"
+            + " and ports in DATA/cluster.json."
+      })
+  static final class Up implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--nodes",
+        defaultValue = "3",
+        description = "Nodes (default ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(
+        names = "--data",
+        defaultValue = DEFAULT_DATA,
+        paramLabel = "DIR",
+        description = "Cluster directory (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(
+        names = "--base-port",
+        defaultValue = "8080",
+        description = "First HTTP port (default ${DEFAULT-VALUE}).")
+    int basePort;
+
+    @Option(
+        names = "--host",
+        defaultValue = "127.0.0.1",
+        description = "Address every node binds (default ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(
+        names = "--bug",
+        paramLabel = "NAME",
+        description = "A deliberate bug for every node (repeatable); see 'faultline node --help'.")
+    List<String> bugs = new ArrayList<>();
+
+    @Option(
+        names = "--node-option",
+        paramLabel = "NAME=VALUE",
+        description = "Any node option for every node, e.g. --node-option tick-ms=20 (repeatable).")
+    Map<String, String> nodeOptions = new LinkedHashMap<>();
+
+    @Option(
+        names = "--timeout",
+        defaultValue = "60s",
+        converter = DurationConverter.class,
+        description = "How long to wait for a leader (default ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      ProcessCluster cluster =
+          ProcessCluster.up(
+              new ProcessCluster.Options(
+                  nodes,
+                  data,
+                  host,
+                  basePort,
+                  bugs,
+                  nodeOptions,
+                  ProcessCluster.defaultCommand(),
+                  timeout));
+      String leader = cluster.awaitLeader(timeout);
+      out.println(
+          "faultline cluster of "
+              + nodes
+              + " nodes is up in "
+              + cluster.dir()
+              + "; leader "
+              + leader);
+      for (ClusterState.Node n : cluster.state().nodes()) {
+        out.printf(
+            "  %s pid %d  http=http://%s  grpc=%s  peer=%s  log=%s%n",
+            n.id(), n.pid(), n.http(), n.grpc(), n.peer(), n.logFile());
+      }
+      String first = cluster.state().nodes().get(0).http();
+      out.println("try: curl -L -X PUT --data-binary hello http://" + first + "/v1/kv/greeting");
+      out.println("     curl -L http://" + first + "/v1/kv/greeting");
+      out.println("stop: faultline cluster down --data " + cluster.dir());
+      out.flush();
+      return ExitCode.VALID;
+    }
+  }
+
+  /** {@code faultline cluster status}. */
+  @Command(
+      name = "status",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Show each node of the cluster: pid and whether it runs, and its role, term, leader,"
+            + " commit and applied index from GET /v1/cluster. Exit 0 when every node runs and"
+            + " they agree on a leader, 1 otherwise, 3 when there is no cluster."
+      })
+  static final class Status implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--data",
+        defaultValue = DEFAULT_DATA,
+        paramLabel = "DIR",
+        description = "Cluster directory (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      ProcessCluster cluster = ProcessCluster.attach(data);
+      List<NodeView> views = cluster.views();
+      out.printf(
+          "%-4s %-8s %-6s %-22s %-10s %-6s %-6s %-10s %-10s%n",
+          "id", "pid", "alive", "http", "role", "term", "leader", "commit", "applied");
+      boolean healthy = true;
+      String leader = null;
+      for (NodeView v : views) {
+        out.printf(
+            "%-4s %-8d %-6s %-22s %-10s %-6s %-6s %-10s %-10s%s%n",
+            v.id(),
+            v.pid(),
+            v.alive() ? "yes" : "no",
+            v.http(),
+            dash(v.role()),
+            dash(v.term()),
+            dash(v.leader()),
+            dash(v.commitIndex()),
+            dash(v.appliedIndex()),
+            v.answered() ? "" : "  (" + v.error() + ")");
+        healthy &= v.alive() && v.answered() && v.leader() != null;
+        if (v.leader() != null) {
+          healthy &= leader == null || leader.equals(v.leader());
+          leader = v.leader();
+        }
+      }
+      out.flush();
+      return healthy ? ExitCode.VALID : ExitCode.INVALID;
+    }
+
+    private static String dash(Object o) {
+      return o == null ? "-" : o.toString();
+    }
+  }
+
+  /** {@code faultline cluster down}. */
+  @Command(
+      name = "down",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Stop every node of the cluster: SIGTERM, then SIGKILL for those still running after"
+            + " --grace. Data and logs stay in the directory; the state file is removed."
+      })
+  static final class Down implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(
+        names = "--data",
+        defaultValue = DEFAULT_DATA,
+        paramLabel = "DIR",
+        description = "Cluster directory (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(
+        names = "--grace",
+        defaultValue = "10s",
+        converter = DurationConverter.class,
+        description = "Time to stop after SIGTERM before SIGKILL (default ${DEFAULT-VALUE}).")
+    Duration grace;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      ProcessCluster cluster = ProcessCluster.attach(data);
+      List<String> killed = cluster.down(grace);
+      out.println(
+          "faultline cluster in "
+              + cluster.dir()
+              + " is down"
+              + (killed.isEmpty() ? "" : "; killed after " + grace.toSeconds() + " s: " + killed)
+              + "; data and logs kept");
+      out.flush();
+      return ExitCode.VALID;
+    }
+  }
+}
