@@ -84,7 +84,11 @@ public final class FaultWindows {
     }
   }
 
-  /** The targets of a fault in words: a {@code targets} list, a node name, or the value shown. */
+  /**
+   * The targets of a fault in words: a {@code targets} list (with the partition's {@code shape} or
+   * the kill's {@code target} rule in brackets, as the nemesis records them), a node name, or the
+   * value shown.
+   */
   static String target(Object value) {
     if (value == null) {
       return "";
@@ -97,6 +101,12 @@ public final class FaultWindows {
       s = str;
     } else {
       s = Values.show(t);
+    }
+    if (t != value && value instanceof Map<?, ?> m) {
+      Object how = m.get("shape") instanceof String shape ? shape : m.get("target");
+      if (how instanceof String h && !h.isEmpty()) {
+        s = s + " (" + h + ")";
+      }
     }
     return s.length() <= MAX_TARGET_CHARS ? s : s.substring(0, MAX_TARGET_CHARS) + "…";
   }

@@ -40,6 +40,18 @@ class FaultWindowsTest {
   }
 
   @Test
+  void theNemesissShapeOrTargetRuleJoinsTheLabel() {
+    assertThat(
+            FaultWindows.target(
+                Map.of("targets", List.of("n1", "n2"), "grudge", Map.of(), "shape", "bridge")))
+        .isEqualTo("n1 n2 (bridge)");
+    assertThat(FaultWindows.target(Map.of("targets", List.of("n2", "n3"), "target", "majority")))
+        .isEqualTo("n2 n3 (majority)");
+    assertThat(FaultWindows.target(Map.of("grudge", Map.of("n1", List.of("n2")))))
+        .isEqualTo("{grudge {n1 [\"n2\"]}}");
+  }
+
+  @Test
   void aFaultNeverStoppedLastsToTheEndOfTheHistory() {
     History h =
         new Ops()
