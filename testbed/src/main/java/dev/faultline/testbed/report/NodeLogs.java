@@ -1,6 +1,8 @@
 package dev.faultline.testbed.report;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -151,13 +154,13 @@ public final class NodeLogs {
     byte[] bytes;
     long size = Files.size(log);
     if (size > MAX_BYTES) {
-      try (var ch = java.nio.channels.FileChannel.open(log)) {
-        var buf = java.nio.ByteBuffer.allocate((int) MAX_BYTES);
+      try (FileChannel ch = FileChannel.open(log)) {
+        ByteBuffer buf = ByteBuffer.allocate((int) MAX_BYTES);
         ch.position(size - MAX_BYTES);
         while (buf.hasRemaining() && ch.read(buf) >= 0) {
           // keep reading until the buffer is full or the file ends
         }
-        bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+        bytes = Arrays.copyOf(buf.array(), buf.position());
       }
     } else {
       bytes = Files.readAllBytes(log);

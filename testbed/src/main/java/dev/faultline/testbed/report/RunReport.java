@@ -10,10 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -59,7 +61,7 @@ public final class RunReport {
     String logsNote =
         culpritTime >= 0
             ? "Around the culprit op (invoked "
-                + String.format(java.util.Locale.ROOT, "%.3f", culpritTime / 1e9)
+                + String.format(Locale.ROOT, "%.3f", culpritTime / 1e9)
                 + " s into the run)"
                 + (start == null ? "; test.json records no wall-clock start." : ".")
             : "The end of each log (the run found no failure to centre on).";
@@ -139,7 +141,7 @@ public final class RunReport {
       return Instant.parse(n.asText());
     } catch (DateTimeParseException e) {
       try {
-        return java.time.OffsetDateTime.parse(n.asText()).toInstant();
+        return OffsetDateTime.parse(n.asText()).toInstant();
       } catch (DateTimeParseException e2) {
         return null;
       }
