@@ -12,7 +12,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
 /** The search agrees with a brute-force enumeration of every real-time-consistent order. */
-class OracleProperties {
+class OraclePropertyTest {
 
   private static CheckOptions options() {
     return CheckOptions.defaults().withTimeout(Duration.ofSeconds(30)).withThreads(1);
