@@ -191,6 +191,11 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
   }
 
   @Override
+  public boolean isReadOnly(Input in) {
+    return in.kind == Kind.READ || in.kind == Kind.GET;
+  }
+
+  @Override
   public String whyIllegal(State state, Input in) {
     int current = state.values[in.slot];
     String holds = "key " + Values.show(in.key) + " holds " + show(current);
