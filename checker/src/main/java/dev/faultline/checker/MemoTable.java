@@ -5,9 +5,9 @@ import java.util.Arrays;
 /**
  * The set of configurations the search has already explored: (linearized ops as a bitset, model
  * state). Open addressing over the configuration's 64-bit hash. Bitsets are stored flat in pages of
- * {@value #PAGE_ENTRIES} entries, so an entry costs no object of its own and growing never copies
- * the bitsets (which would briefly need twice their memory). Growth is charged to the {@link
- * Budget} before it happens.
+ * about {@value #PAGE_LONGS} longs, so an entry costs no object of its own and growing never copies
+ * the bitsets (which would briefly need twice their memory), while a partition with few
+ * configurations allocates little. Growth is charged to the {@link Budget} before it happens.
  */
 final class MemoTable {
   /** Thrown when growing would pass the memory cap; the search turns it into UNKNOWN. */
@@ -19,17 +19,20 @@ final class MemoTable {
     }
   }
 
-  private static final int PAGE_SHIFT = 12;
-  private static final int PAGE_ENTRIES = 1 << PAGE_SHIFT;
+  private static final int PAGE_LONGS = 8192;
   // A rough size for a model state object, charged per entry because most entries hold a new one.
   private static final long STATE_BYTES = 48;
 
   private final int words;
+  private final int pageShift;
+  private final int pageMask;
   private final Budget budget;
   private long[] hashes;
   private int[] entryOf;
-  private long[][] pages = new long[0][];
-  private Object[] states = new Object[0];
+  private long[][] pages = new long[4][];
+  private int pageCount;
+  private int capacity;
+  private Object[] states = new Object[64];
   private int size;
   private int mask;
   private long charged;
@@ -37,7 +40,10 @@ final class MemoTable {
   MemoTable(int words, Budget budget) {
     this.words = words;
     this.budget = budget;
-    int slots = 1024;
+    int perPage = Math.max(16, Integer.highestOneBit(Math.max(1, PAGE_LONGS / words)));
+    pageShift = Integer.numberOfTrailingZeros(perPage);
+    pageMask = perPage - 1;
+    int slots = 256;
     charge(slots * 12L);
     hashes = new long[slots];
     entryOf = new int[slots];
@@ -87,7 +93,7 @@ final class MemoTable {
       }
       slot = (slot + 1) & mask;
     }
-    if (size == states.length) {
+    if (size == capacity) {
       addPage();
     }
     if (size * 2 >= hashes.length) {
@@ -99,16 +105,15 @@ final class MemoTable {
     }
     hashes[slot] = h;
     entryOf[slot] = size;
-    System.arraycopy(
-        cur, 0, pages[size >>> PAGE_SHIFT], (size & (PAGE_ENTRIES - 1)) * words, words);
+    System.arraycopy(cur, 0, pages[size >>> pageShift], (size & pageMask) * words, words);
     states[size] = state;
     size++;
     return true;
   }
 
   private boolean sameBits(int e, long[] cur) {
-    long[] page = pages[e >>> PAGE_SHIFT];
-    int base = (e & (PAGE_ENTRIES - 1)) * words;
+    long[] page = pages[e >>> pageShift];
+    int base = (e & pageMask) * words;
     for (int i = 0; i < words; i++) {
       if (page[base + i] != cur[i]) {
         return false;
@@ -118,13 +123,19 @@ final class MemoTable {
   }
 
   private void addPage() {
-    if (size > Integer.MAX_VALUE / 4 - PAGE_ENTRIES) {
+    int perPage = pageMask + 1;
+    if (capacity > Integer.MAX_VALUE / 4 - perPage) {
       throw new Full();
     }
-    charge(PAGE_ENTRIES * (words * 8L + 8 + STATE_BYTES));
-    pages = Arrays.copyOf(pages, pages.length + 1);
-    pages[pages.length - 1] = new long[PAGE_ENTRIES * words];
-    states = Arrays.copyOf(states, states.length + PAGE_ENTRIES);
+    charge(perPage * (words * 8L + 8 + STATE_BYTES));
+    if (pageCount == pages.length) {
+      pages = Arrays.copyOf(pages, pages.length * 2);
+    }
+    pages[pageCount++] = new long[perPage * words];
+    capacity += perPage;
+    if (states.length < capacity) {
+      states = Arrays.copyOf(states, Math.max(capacity, states.length * 2));
+    }
   }
 
   private void rehash() {
