@@ -212,16 +212,19 @@ public final class BenchCheckerCommand implements Callable<Integer> {
     long[] times = new long[runs];
     CheckResult last = null;
     for (int r = 0; r < runs; r++) {
+      long cpu0 = processCpuNanos();
       long s = System.nanoTime();
       last = check(h, base.withThreads(cores));
       times[r] = System.nanoTime() - s;
+      long cpu = processCpuNanos() - cpu0;
       o.printf(
           Locale.ROOT,
-          "run %d: %s in %.2f s (%d threads)%n",
+          "run %d: %s in %.2f s (%d threads; process CPU %.2f s)%n",
           r + 1,
-          last.verdict().wireName(),
+          last == null ? "error" : last.verdict().wireName(),
           times[r] / 1e9,
-          cores);
+          cores,
+          cpu / 1e9);
     }
     Runtime rt = Runtime.getRuntime();
     o.printf(
@@ -231,6 +234,15 @@ public final class BenchCheckerCommand implements Callable<Integer> {
         Arrays.stream(times).min().orElse(0) / 1e9,
         (rt.totalMemory() - rt.freeMemory()) >> 20,
         rt.maxMemory() >> 20);
+  }
+
+  /** CPU time of the whole JVM (all threads, GC included), or 0 where the JVM does not say. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   private static CheckResult check(History h, CheckOptions options) {
