@@ -127,6 +127,30 @@ class CheckCommandTest {
   }
 
   @Test
+  void benchCheckerTimesEveryHistoryOfAFolderAndAGeneratedOne() throws IOException {
+    write("ok.jsonl", VALID);
+    write("bad.jsonl", INVALID);
+    Run r =
+        run(
+            "bench",
+            "checker",
+            dir.toString(),
+            "--warmup",
+            "0",
+            "--runs",
+            "1",
+            "--generate-kv",
+            "2000");
+    assertThat(r.code()).isEqualTo(ExitCode.VALID);
+    assertThat(r.out())
+        .contains("ok.jsonl")
+        .contains("bad.jsonl")
+        .contains("TOTAL 2 histories")
+        .contains("generated 2000 calls")
+        .contains("run 1: valid");
+  }
+
+  @Test
   void unsupportedModelAndMissingFileExitThree() throws IOException {
     Run txn =
         run(
