@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       CheckCommand.class,
       BenchCommand.class,
+      SimCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

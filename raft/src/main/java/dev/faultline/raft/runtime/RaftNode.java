@@ -294,10 +294,10 @@ public final class RaftNode implements AutoCloseable {
 
   private void apply(List<Entry> committed) {
     for (Entry e : committed) {
-      byte[] result = new byte[0];
-      if (e.type() == Entry.Type.COMMAND) {
-        result = stateMachine.apply(e.index(), e.data());
-      }
+      // Entries that are not commands (the leader's no-op, configurations) reach the state
+      // machine as empty commands, so its applied index follows the log exactly.
+      byte[] result =
+          stateMachine.apply(e.index(), e.type() == Entry.Type.COMMAND ? e.data() : new byte[0]);
       applied = e.index();
       PendingProposal p = proposals.remove(e.index());
       if (p == null) {
