@@ -42,6 +42,7 @@ public final class RaftCore {
   private int randomizedElectionTimeout;
   String leadTransferee;
   long pendingConfIndex;
+  private boolean campaignTransfer;
 
   /** The newest snapshot this node holds, to send to followers that fell behind compaction. */
   Ready.SnapshotInstall localSnapshot;
@@ -178,6 +179,8 @@ public final class RaftCore {
     if (promotable() && electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
       campaign(config.preVote(), false);
+    } else if (role != Role.FOLLOWER && electionElapsed % config.heartbeatTicks() == 0) {
+      requestVotes(role == Role.PRE_CANDIDATE, true); // §5.2: retry unanswered vote requests
     }
   }
 
@@ -398,17 +401,14 @@ public final class RaftCore {
     if (!promotable()) {
       return;
     }
-    long voteTerm;
     if (pre) {
       role = Role.PRE_CANDIDATE;
       leader = null;
       tracker.resetVotes();
-      voteTerm = term + 1;
     } else {
       reset(term + 1);
       role = Role.CANDIDATE;
       votedFor = id;
-      voteTerm = term;
     }
     tracker.recordVote(id, true);
     if (tracker.tally() == Quorum.VoteResult.WON) {
@@ -419,8 +419,15 @@ public final class RaftCore {
       }
       return;
     }
+    campaignTransfer = transfer;
+    requestVotes(pre, false);
+  }
+
+  private void requestVotes(boolean pre, boolean unansweredOnly) {
+    long voteTerm = pre ? term + 1 : term;
+    boolean transfer = campaignTransfer;
     for (String v : tracker.membership().voters()) {
-      if (v.equals(id)) {
+      if (v.equals(id) || (unansweredOnly && tracker.hasVoted(v))) {
         continue;
       }
       if (pre) {

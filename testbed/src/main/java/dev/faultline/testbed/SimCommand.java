@@ -209,7 +209,7 @@ public final class SimCommand implements Callable<Integer> {
   private void report(PrintWriter w, SimResult r, SimConfig config) throws IOException {
     w.println();
     w.println("seed " + r.seed() + " FAILED (" + r.outcome() + "): " + r.problem());
-    w.println("  mix: " + r.config());
+    w.println("  mix: " + r.config() + "; raft: " + r.setup());
     w.printf(
         "  trace hash %016x; replay with: faultline sim --seed %d%s%n",
         r.traceHash(), r.seed(), bug == null ? "" : " --bug " + bug.cliName());
@@ -231,7 +231,7 @@ public final class SimCommand implements Callable<Integer> {
     Files.writeString(
         dir.resolve("summary.txt"),
         String.format(
-            "seed %d%noutcome %s%nproblem %s%nmix %s%ntrace hash %016x%nevents %d%nmessages %d%n",
+            "seed %d%noutcome %s%nproblem %s%nmix %s%nraft %s%ntrace hash %016x%nevents %d%nmessages %d%n",
             full.seed(),
             full.outcome(),
             full.problem(),

@@ -59,10 +59,12 @@ final class Nemesis {
   private void partition() {
     List<int[]> cut = new ArrayList<>();
     String kind;
+    boolean brief = false;
     int leader = sim.leaderIndex();
     double roll = random.nextDouble();
     if (roll < 0.35 && leader >= 0) {
       kind = "isolate-leader";
+      brief = random.nextBoolean();
       for (int i = 0; i < n; i++) {
         if (i != leader) {
           cut.add(new int[] {leader, i});
@@ -101,7 +103,7 @@ final class Nemesis {
     }
     sim.workload.nemesis("start-" + kind, describe(cut));
     sim.schedule(
-        millis(50, 1500),
+        brief ? millis(5, 60) : millis(50, 1500),
         new Event.Action(
             "heal " + kind,
             () -> {
@@ -130,8 +132,9 @@ final class Nemesis {
     }
     node.crash(random);
     sim.workload.nemesis("kill", node.id);
+    long down = random.nextBoolean() ? millis(1, 40) : millis(40, 600);
     sim.schedule(
-        millis(10, 600),
+        down,
         new Event.Action(
             "restart " + node.id,
             () -> {

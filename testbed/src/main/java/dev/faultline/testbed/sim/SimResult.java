@@ -8,6 +8,7 @@ import java.util.List;
  *
  * @param seed the seed that replays this run
  * @param config the fault mix as this seed used it
+ * @param setup the Raft options this seed used
  * @param outcome passed, or which property failed
  * @param problem the violated property in words, or null when passed
  * @param traceHash a hash of the whole event trace: equal seeds give equal hashes
@@ -22,6 +23,7 @@ import java.util.List;
 public record SimResult(
     long seed,
     SimConfig config,
+    RaftSetup setup,
     Outcome outcome,
     String problem,
     long traceHash,

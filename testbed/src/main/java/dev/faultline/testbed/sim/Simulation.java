@@ -30,6 +30,7 @@ public final class Simulation {
   private static final int HEARTBEAT_TICKS = 2;
 
   final SimConfig config;
+  final RaftSetup setup;
   final long seed;
   final EventQueue queue = new EventQueue();
   final Trace trace;
@@ -50,6 +51,7 @@ public final class Simulation {
     this.seed = seed;
     SplittableRandom master = new SplittableRandom(seed);
     this.config = base.forSeed(master.split());
+    this.setup = RaftSetup.forSeed(master.split());
     this.trace = new Trace(recordAll);
     this.monitor = new SafetyMonitor(config.nodes());
     this.net = new SimNetwork(this, master.split(), config.nodes(), config);
@@ -67,7 +69,8 @@ public final class Simulation {
       RaftConfig rc =
           RaftConfig.of(idOf(i), ids)
               .withTicks(ELECTION_TICKS, HEARTBEAT_TICKS)
-              .withFlowControl(8, 64 << 10, 512, 256)
+              .withFlowControl(setup.inflight(), 64 << 10, setup.messageBytes(), 256)
+              .withElectionSafety(setup.preVote(), setup.checkQuorum())
               .withBugs(config.bug() == null ? Set.of() : Set.of(config.bug()));
       nodes[i] = new SimNode(this, i, rc);
     }
@@ -213,6 +216,7 @@ public final class Simulation {
     return new SimResult(
         seed,
         config,
+        setup,
         outcome,
         problem,
         trace.hash(),
