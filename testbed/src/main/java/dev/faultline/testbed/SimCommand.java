@@ -86,6 +86,12 @@ public final class SimCommand implements Callable<Integer> {
   double clog = SimConfig.defaults().clog();
 
   @Option(
+      names = "--flap",
+      description =
+          "Probability a newly elected leader is cut off or killed at once (default ${DEFAULT-VALUE}).")
+  double flap = SimConfig.defaults().flap();
+
+  @Option(
       names = "--fault-every",
       description = "Mean simulated ms between faults (default ${DEFAULT-VALUE}).")
   long faultEvery = SimConfig.defaults().faultEveryMillis();
@@ -127,6 +133,7 @@ public final class SimCommand implements Callable<Integer> {
             .withNetwork(drop, dup, slow)
             .withFaultWeights(partition, crash, pause, clog)
             .withFaultEvery(faultEvery)
+            .withFlap(flap)
             .withRandomizeFaults(!fixedFaults);
     if (bench) {
       return bench(w, config);

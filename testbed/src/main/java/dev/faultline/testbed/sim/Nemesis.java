@@ -125,11 +125,13 @@ final class Nemesis {
   }
 
   private void crash() {
-    int i = random.nextInt(n);
-    SimNode node = sim.node(i);
-    if (!node.up) {
-      return;
+    SimNode node = sim.node(random.nextInt(n));
+    if (node.up) {
+      crashNode(node);
     }
+  }
+
+  private void crashNode(SimNode node) {
     node.crash(random);
     sim.workload.nemesis("kill", node.id);
     long down = random.nextBoolean() ? millis(1, 40) : millis(40, 600);
@@ -176,6 +178,67 @@ final class Nemesis {
     sim.net.clog(from, to, extra);
     sim.workload.nemesis("start-clog", sim.node(from).id + "->" + sim.node(to).id);
     sim.schedule(millis(200, 2000), new Event.Action("unclog", () -> sim.net.clog(from, to, 0)));
+  }
+
+  /**
+   * Reacts to a new leader: sometimes cuts it off or kills it before its first entries spread,
+   * which leaves logs that disagree across terms (the states of Figure 8 in the paper).
+   */
+  void electionsObserved() {
+    if (sim.monitor.newLeaders.isEmpty()) {
+      return;
+    }
+    List<SimNode> fresh = new ArrayList<>(sim.monitor.newLeaders);
+    sim.monitor.newLeaders.clear();
+    if (!active) {
+      return;
+    }
+    for (SimNode leader : fresh) {
+      if (random.nextDouble() >= config.flap()) {
+        continue;
+      }
+      // At once (before its first entries spread), or a little later (mid-replication).
+      long delay = random.nextBoolean() ? 0 : random.nextLong(20_000_000);
+      boolean kill = random.nextBoolean();
+      sim.schedule(
+          delay,
+          new Event.Action(
+              (kill ? "kill" : "isolate") + " new leader " + leader.id,
+              () -> {
+                if (!leader.up || !active) {
+                  return;
+                }
+                if (kill) {
+                  crashNode(leader);
+                } else {
+                  isolate(leader, millis(20, 400), "isolate-new-leader");
+                }
+              }));
+    }
+  }
+
+  private void isolate(SimNode node, long forNanos, String kind) {
+    List<int[]> cut = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (i != node.index) {
+        cut.add(new int[] {node.index, i});
+        cut.add(new int[] {i, node.index});
+      }
+    }
+    for (int[] link : cut) {
+      sim.net.block(link[0], link[1]);
+    }
+    sim.workload.nemesis("start-" + kind, node.id);
+    sim.schedule(
+        forNanos,
+        new Event.Action(
+            "heal " + kind,
+            () -> {
+              for (int[] link : cut) {
+                sim.net.unblock(link[0], link[1]);
+              }
+              sim.workload.nemesis("stop-" + kind, null);
+            }));
   }
 
   /** Ends the fault phase: heals the network, restarts and resumes every node. */

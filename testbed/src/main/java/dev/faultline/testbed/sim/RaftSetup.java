@@ -12,7 +12,7 @@ public record RaftSetup(boolean preVote, boolean checkQuorum, int inflight, long
     boolean preVote = random.nextInt(3) != 0;
     boolean checkQuorum = preVote || random.nextBoolean();
     boolean small = random.nextBoolean();
-    return new RaftSetup(preVote, checkQuorum, small ? 2 : 8, small ? 128 : 1024);
+    return new RaftSetup(preVote, checkQuorum, small ? 1 : 8, small ? 64 : 1024);
   }
 
   @Override

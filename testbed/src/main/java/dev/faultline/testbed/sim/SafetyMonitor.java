@@ -22,6 +22,11 @@ final class SafetyMonitor {
   private final long[] lastLeaderTerm;
   private long maxCommitted;
   String violation;
+  static final java.util.concurrent.atomic.AtomicLong OLD_TERM_COMMITS =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** Nodes that became leader since the nemesis last looked. */
+  final java.util.ArrayList<SimNode> newLeaders = new java.util.ArrayList<>();
 
   SafetyMonitor(int nodes) {
     lastCommit = new long[nodes];
@@ -107,6 +112,11 @@ final class SafetyMonitor {
     if (commit < lastCommit[n.index]) {
       fail("commit index of " + n.id + " went back from " + lastCommit[n.index] + " to " + commit);
     }
+    if (core.role() == Role.LEADER
+        && commit > lastCommit[n.index]
+        && core.termAt(commit) != core.term()) {
+      OLD_TERM_COMMITS.incrementAndGet();
+    }
     lastCommit[n.index] = commit;
     if (core.lastIndex() < commit) {
       fail(
@@ -128,6 +138,7 @@ final class SafetyMonitor {
     if (lastLeaderTerm[n.index] != term) {
       lastLeaderTerm[n.index] = term;
       checkCompleteness(n, core, term);
+      newLeaders.add(n);
     }
   }
 

@@ -22,6 +22,7 @@ import java.util.SplittableRandom;
  * @param crash weight of a crash-and-restart step (unsynced writes lost, the last maybe torn)
  * @param pause weight of a pause step (the process stops, then resumes)
  * @param clog weight of a clog step (one link becomes very slow)
+ * @param flap probability that a newly elected leader is cut off or killed at once
  * @param snapshotEvery entries applied between snapshots
  * @param bug the deliberate bug switched on, or null
  * @param randomizeFaults scale each fault probability per seed, so a sweep covers many mixes
@@ -41,6 +42,7 @@ public record SimConfig(
     double crash,
     double pause,
     double clog,
+    double flap,
     long snapshotEvery,
     DeliberateBug bug,
     boolean randomizeFaults) {
@@ -62,7 +64,7 @@ public record SimConfig(
   /** The default mix: tuned so every deliberate bug is caught within 1,000 seeds. */
   public static SimConfig defaults() {
     return new SimConfig(
-        5, 3_000, 4_000, 5, 3, 0.02, 0.02, 0.05, 60, 150, 1, 1, 1, 0.5, 64, null, true);
+        5, 3_000, 4_000, 5, 3, 0.02, 0.02, 0.05, 60, 150, 1, 1, 1, 0.5, 0.6, 64, null, true);
   }
 
   public SimConfig withNodes(int n) {
@@ -81,6 +83,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         snapshotEvery,
         bug,
         randomizeFaults);
@@ -102,6 +105,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         snapshotEvery,
         bug,
         randomizeFaults);
@@ -123,6 +127,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         snapshotEvery,
         b,
         randomizeFaults);
@@ -144,6 +149,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         snapshotEvery,
         bug,
         randomizeFaults);
@@ -165,6 +171,29 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
+        snapshotEvery,
+        bug,
+        randomizeFaults);
+  }
+
+  public SimConfig withFlap(double flap) {
+    return new SimConfig(
+        nodes,
+        faultMillis,
+        livenessMillis,
+        clients,
+        keys,
+        drop,
+        duplicate,
+        slow,
+        slowMillis,
+        faultEveryMillis,
+        partition,
+        crash,
+        pause,
+        clog,
+        flap,
         snapshotEvery,
         bug,
         randomizeFaults);
@@ -186,6 +215,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         snapshotEvery,
         bug,
         randomizeFaults);
@@ -207,6 +237,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         snapshotEvery,
         bug,
         on);
@@ -232,6 +263,7 @@ public record SimConfig(
         crash * 2 * random.nextDouble(),
         pause * 2 * random.nextDouble(),
         clog * 2 * random.nextDouble(),
+        Math.min(1, flap * 2 * random.nextDouble()),
         snapshotEvery,
         bug,
         false);
@@ -241,7 +273,7 @@ public record SimConfig(
   public String toString() {
     return String.format(
         "nodes=%d faults=%dms liveness=%dms clients=%d keys=%d drop=%.3f dup=%.3f slow=%.3f"
-            + " every=%dms partition=%.2f crash=%.2f pause=%.2f clog=%.2f bug=%s",
+            + " every=%dms partition=%.2f crash=%.2f pause=%.2f clog=%.2f flap=%.2f bug=%s",
         nodes,
         faultMillis,
         livenessMillis,
@@ -255,6 +287,7 @@ public record SimConfig(
         crash,
         pause,
         clog,
+        flap,
         bug == null ? "none" : bug.cliName());
   }
 }

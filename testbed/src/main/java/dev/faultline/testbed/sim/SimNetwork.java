@@ -90,6 +90,10 @@ final class SimNetwork {
 
     @Override
     void fire(Simulation sim) {
+      if (sim.net.blocked[from][to] > 0) {
+        sim.net.dropped++; // a partition also drops what was already in flight
+        return;
+      }
       sim.delivered++;
       sim.node(to).deliver(message);
     }

@@ -257,6 +257,7 @@ final class SimNode {
     serveReads();
     checkLeadership();
     sim.monitor.observe(this);
+    sim.nemesis.electionsObserved();
   }
 
   private void apply(Entry e) {
