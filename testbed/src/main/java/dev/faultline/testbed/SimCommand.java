@@ -243,6 +243,7 @@ public final class SimCommand implements Callable<Integer> {
             full.outcome(),
             full.problem(),
             full.config(),
+            full.setup(),
             full.traceHash(),
             full.events(),
             full.messages()));
