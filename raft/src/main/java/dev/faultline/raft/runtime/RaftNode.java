@@ -279,11 +279,12 @@ public final class RaftNode implements AutoCloseable {
       core.advance(rd);
       maybeSnapshot();
     }
-    serveReads();
-    checkLeadership();
+    // Published before futures fail, so a caller that sees the failure sees the new role.
     status =
         new NodeStatus(
             config.id(), core.role(), core.term(), core.leader(), core.commitIndex(), applied);
+    serveReads();
+    checkLeadership();
   }
 
   private void send(List<Message> messages) {
