@@ -76,14 +76,19 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
       appliedIndex = index;
       return new KvResult.Rejected("entry " + index + ": " + e.getMessage()).encode();
     }
-    return apply(index, decoded).encode();
+    return applyOwned(index, decoded).encode();
   }
 
   /**
    * Applies {@code command} at {@code index}; returns null (and changes nothing) when the index is
-   * not above {@link #appliedIndex()}.
+   * not above {@link #appliedIndex()}. The command's arrays are copied, never kept.
    */
   public KvResult apply(long index, KvCommand command) {
+    return applyOwned(index, KvCommand.decode(command.encode()));
+  }
+
+  /** Applies a command whose arrays nobody else holds, so the map may keep them. */
+  private KvResult applyOwned(long index, KvCommand command) {
     if (index <= appliedIndex) {
       return null;
     }
@@ -128,7 +133,10 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
       KvCommand.Cas c = (KvCommand.Cas) command;
       limits.checkValue(c.value());
       ShardedMap.CasOutcome o = map.casOwned(key, c.expected(), c.value());
-      return o.swapped() ? new KvResult.Done(o.previous()) : new KvResult.CasMismatch(o.previous());
+      // A mismatch reports the value the map still holds: hand out a copy, never the original.
+      return o.swapped()
+          ? new KvResult.Done(o.previous())
+          : new KvResult.CasMismatch(o.previous() == null ? null : o.previous().clone());
     } catch (StoreLimitException e) {
       return new KvResult.Rejected(e.getMessage());
     }

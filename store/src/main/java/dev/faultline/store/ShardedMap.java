@@ -10,7 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ShardedMap implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ShardedMap.class);
-
-  /** Marks a key deleted in a rebuild's delta; compared by identity. */
-  private static final byte[] TOMBSTONE = new byte[0];
 
   /** A pause point inside a rebuild, for tests that need a write to land mid-copy. */
   @FunctionalInterface
@@ -254,7 +250,7 @@ public final class ShardedMap implements AutoCloseable {
           }
         }
         for (Map.Entry<Bytes, byte[]> e : s.delta.entrySet()) {
-          if (e.getValue() != TOMBSTONE) {
+          if (e.getValue() != Shard.TOMBSTONE) {
             out.add(Map.entry(e.getKey(), e.getValue()));
           }
         }
@@ -373,7 +369,7 @@ public final class ShardedMap implements AutoCloseable {
         s.install(fresh);
       } else {
         for (Map.Entry<Bytes, byte[]> e : s.delta.entrySet()) {
-          if (e.getValue() == TOMBSTONE) {
+          if (e.getValue() == Shard.TOMBSTONE) {
             fresh.remove(e.getKey());
           } else {
             fresh.put(e.getKey(), e.getValue());
@@ -399,7 +395,7 @@ public final class ShardedMap implements AutoCloseable {
     try {
       if (s.generation == generation && s.delta != null) {
         for (Map.Entry<Bytes, byte[]> e : s.delta.entrySet()) {
-          if (e.getValue() == TOMBSTONE) {
+          if (e.getValue() == Shard.TOMBSTONE) {
             s.table.remove(e.getKey());
           } else {
             s.table.put(e.getKey(), e.getValue());
@@ -422,76 +418,5 @@ public final class ShardedMap implements AutoCloseable {
   private static int tableCapacity(int n) {
     int needed = Math.max(16, (int) Math.ceil(n / 0.75));
     return needed >= (1 << 30) ? 1 << 30 : Integer.highestOneBit(needed - 1) << 1;
-  }
-
-  /**
-   * One shard. While {@code delta} is non-null a rebuild is copying {@code table}, which is then
-   * frozen: writes go to the delta ({@link #TOMBSTONE} for a delete) and reads look there first.
-   */
-  private static final class Shard {
-    final int id;
-    final ReentrantLock lock = new ReentrantLock();
-    HashMap<Bytes, byte[]> table = new HashMap<>();
-    HashMap<Bytes, byte[]> delta;
-    int size;
-    long bytes;
-    int peak;
-    boolean scheduled;
-    long generation;
-
-    Shard(int id) {
-      this.id = id;
-    }
-
-    byte[] lookup(Bytes key) {
-      if (delta != null) {
-        byte[] v = delta.get(key);
-        if (v != null) {
-          return v == TOMBSTONE ? null : v;
-        }
-      }
-      return table.get(key);
-    }
-
-    /** Sets (value non-null) or deletes (null) {@code key}; returns the previous value. */
-    byte[] write(Bytes key, byte[] value) {
-      byte[] prev = lookup(key);
-      if (delta == null) {
-        if (value == null) {
-          table.remove(key);
-        } else {
-          table.put(key, value);
-        }
-      } else if (value != null) {
-        delta.put(key, value);
-      } else if (table.containsKey(key)) {
-        delta.put(key, TOMBSTONE);
-      } else {
-        delta.remove(key);
-      }
-      if (prev != null) {
-        size--;
-        bytes -= key.length() + prev.length;
-      }
-      if (value != null) {
-        size++;
-        bytes += key.length() + value.length;
-        peak = Math.max(peak, size);
-      }
-      return prev;
-    }
-
-    void install(HashMap<Bytes, byte[]> content) {
-      table = content;
-      delta = null;
-      generation++;
-      size = content.size();
-      long b = 0;
-      for (Map.Entry<Bytes, byte[]> e : content.entrySet()) {
-        b += e.getKey().length() + e.getValue().length;
-      }
-      bytes = b;
-      peak = size;
-    }
   }
 }

@@ -173,6 +173,62 @@ class ShardRebuildTest {
   }
 
   @Test
+  void aSnapshotTakenDuringARebuildSeesTheWritesMadeDuringIt() throws Exception {
+    StoreOptions options = StoreOptions.DEFAULT.withShards(1).withAutoRebuild(false);
+    try (KvStateMachine sm = new KvStateMachine(options);
+        KvStateMachine copy = new KvStateMachine(options)) {
+      for (int i = 1; i <= 50; i++) {
+        sm.apply(i, new KvCommand.Put(b("k" + i), b("v" + i), 0, 0).encode());
+      }
+      java.io.ByteArrayOutputStream snapshot = new java.io.ByteArrayOutputStream();
+      writeDuringPausedRebuild(
+          sm.map(),
+          () -> {
+            sm.apply(51, new KvCommand.Put(b("k51"), b("new"), 0, 0).encode());
+            sm.apply(52, new KvCommand.Delete(b("k1"), 0, 0).encode());
+            try {
+              sm.writeSnapshot(snapshot);
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      copy.restoreSnapshot(52, new java.io.ByteArrayInputStream(snapshot.toByteArray()));
+      assertThat(KvStateMachineTest.contents(copy)).isEqualTo(KvStateMachineTest.contents(sm));
+      assertThat(copy.get(b("k51"))).isEqualTo(b("new"));
+      assertThat(copy.get(b("k1"))).isNull();
+    }
+  }
+
+  @Test
+  void aRestoreDuringARebuildWinsOverTheRebuild() throws Exception {
+    StoreOptions options = StoreOptions.DEFAULT.withShards(1).withAutoRebuild(false);
+    try (ShardedMap map = new ShardedMap(options)) {
+      for (int i = 0; i < 50; i++) {
+        map.put(b("old" + i), b("v"));
+      }
+      CountDownLatch paused = new CountDownLatch(1);
+      CountDownLatch resume = new CountDownLatch(1);
+      map.setRebuildProbe(
+          shard -> {
+            paused.countDown();
+            try {
+              assertThat(resume.await(30, TimeUnit.SECONDS)).isTrue();
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          });
+      var done = map.requestRebuild(0);
+      assertThat(paused.await(30, TimeUnit.SECONDS)).isTrue();
+      map.replaceAll(Map.of(Bytes.utf8("restored"), b("r")));
+      resume.countDown();
+      assertThat(done.get(30, TimeUnit.SECONDS)).isFalse();
+      assertThat(map.size()).isEqualTo(1);
+      assertThat(map.get(b("restored"))).isEqualTo(b("r"));
+      assertThat(map.get(b("old1"))).isNull();
+    }
+  }
+
+  @Test
   void withLostRebuildWritesOnWritesDuringARebuildAreLost() throws Exception {
     StoreOptions options =
         StoreOptions.DEFAULT.withShards(2).withAutoRebuild(false).withLostRebuildWrites(true);

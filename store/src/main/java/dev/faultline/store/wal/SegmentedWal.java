@@ -159,8 +159,18 @@ final class SegmentedWal implements AutoCloseable {
               + lastIndex()
               + "]");
     }
-    for (int i = 1; i < entries.size(); i++) {
-      if (entries.get(i).index() != first + i) {
+    for (int i = 0; i < entries.size(); i++) {
+      Entry e = entries.get(i);
+      if (e.data().length > options.maxEntryBytes()) {
+        throw new IllegalArgumentException(
+            "entry "
+                + e.index()
+                + " of "
+                + e.data().length
+                + " bytes exceeds maxEntryBytes "
+                + options.maxEntryBytes());
+      }
+      if (i > 0 && e.index() != first + i) {
         throw new IllegalArgumentException(
             "entries are not consecutive: "
                 + entries.get(i).index()
@@ -179,15 +189,6 @@ final class SegmentedWal implements AutoCloseable {
       long bytes = 0;
       while (to < entries.size()) {
         int size = WalRecord.size(entries.get(to));
-        if (entries.get(to).data().length > options.maxEntryBytes()) {
-          throw new IllegalArgumentException(
-              "entry "
-                  + entries.get(to).index()
-                  + " of "
-                  + entries.get(to).data().length
-                  + " bytes exceeds maxEntryBytes "
-                  + options.maxEntryBytes());
-        }
         if (bytes + size > room && (to > from || seg.count() > 0)) {
           break;
         }
