@@ -46,7 +46,7 @@ public final class TestRun {
   /** Bounds that are not command-line options. */
   public record Timing(Duration startupWait, Duration requestTimeout, Duration diskReadyWait) {
     public static Timing defaults() {
-      return new Timing(Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(20));
+      return new Timing(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(20));
     }
   }
 
@@ -162,7 +162,7 @@ public final class TestRun {
           new WorkerPool(
               Workload.named(options.workload())
                   .generator(options.seed(), WorkloadOptions.defaults()),
-              deployment.clients(timing.requestTimeout()),
+              deployment.clients(timing.requestTimeout(), options.concurrency()),
               OpRecorder.of(recorder),
               pool);
       try (ProgressLine progress =
