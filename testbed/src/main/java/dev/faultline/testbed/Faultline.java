@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       HistoryCommand.class,
       CheckCommand.class,
       TestCommand.class,
+      ReportCommand.class,
+      ServeCommand.class,
       BenchCommand.class,
       NodeCommand.class,
       ClusterCommand.class,

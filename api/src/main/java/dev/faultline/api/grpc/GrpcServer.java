@@ -4,6 +4,7 @@ import dev.faultline.api.KvBackend;
 import dev.faultline.api.Limits;
 import dev.faultline.api.metrics.NodeMetrics;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -21,12 +22,14 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcServer implements AutoCloseable {
 
   private final KvService kv;
+  private final GrpcRequestMetrics requestMetrics;
   private final Limits limits;
   private final HealthStatusManager health = new HealthStatusManager();
   private Server server;
 
   public GrpcServer(KvBackend backend, NodeMetrics metrics, Limits limits) {
     this.kv = new KvService(backend, metrics, limits);
+    this.requestMetrics = new GrpcRequestMetrics(metrics);
     this.limits = limits;
   }
 
@@ -36,7 +39,7 @@ public final class GrpcServer implements AutoCloseable {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
             .maxInboundMessageSize(limits.maxGrpcMessageBytes())
-            .addService(kv)
+            .addService(ServerInterceptors.intercept(kv, requestMetrics))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance())

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Exposed names: {@code kv_operations_total{op,outcome}}, {@code
  * kv_operations_latency_seconds{op}}, {@code requests_total{route,method,status}}, {@code
- * requests_seconds{route,method}}, the {@code raft_*} and {@code store_*} families, {@code jvm_*}.
+ * requests_seconds{route,method}}, {@code grpc_requests_total{method,code}}, {@code
+ * grpc_requests_seconds{method}}, the {@code raft_*} and {@code store_*} families, {@code jvm_*}.
  */
 public final class NodeMetrics implements AutoCloseable {
 
@@ -92,6 +93,27 @@ public final class NodeMetrics implements AutoCloseable {
     Timer.builder("requests")
         .description("HTTP request latency")
         .tag("route", route)
+        .tag("method", method)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(MIN_LATENCY)
+        .maximumExpectedValue(MAX_LATENCY)
+        .register(registry)
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Records one gRPC call of {@code faultline.kv.v1.Kv}: {@code method} is the bare method name
+   * ({@code Put}), {@code code} the final status code's name ({@code OK}, {@code UNAVAILABLE}).
+   */
+  public void grpcRequest(String method, String code, long nanos) {
+    Counter.builder("grpc.requests.total")
+        .description("gRPC calls by method and status code")
+        .tag("method", method)
+        .tag("code", code)
+        .register(registry)
+        .increment();
+    Timer.builder("grpc.requests")
+        .description("gRPC call latency")
         .tag("method", method)
         .publishPercentileHistogram()
         .minimumExpectedValue(MIN_LATENCY)
