@@ -304,6 +304,12 @@ public final class TestRun {
       verdict = verdict.and(RunVerdict.FAILED);
       state.fail(e);
     }
+    try {
+      // The readable report (report.html, junit.xml) is read back from the files just written.
+      dev.faultline.testbed.report.RunReport.write(run.dir());
+    } catch (IOException | RuntimeException e) {
+      err.println("faultline test: could not write report.html: " + text(e));
+    }
     return new Outcome(verdict, Optional.of(run), summary(verdict, run, history, state, analysis));
   }
 
