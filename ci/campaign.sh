@@ -45,9 +45,11 @@ if [ ! -f "$jar" ]; then
 fi
 case "$part" in matrix|bugs|all) ;; *) echo "campaign: -m $part: use matrix, bugs or all" >&2; exit 3 ;; esac
 
-clock=clock
-if ! ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 >/dev/null 2>&1; then
-  clock=""
+clock=""
+for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
+  [ -f "$lib" ] && clock=clock
+done
+if [ -z "$clock" ]; then
   echo "campaign: libfaketime not installed (apt-get install faketime); skipping the clock nemesis" >&2
 fi
 
