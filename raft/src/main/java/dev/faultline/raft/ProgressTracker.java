@@ -1,6 +1,8 @@
 package dev.faultline.raft;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +18,7 @@ final class ProgressTracker {
   private Quorum quorum;
   private final TreeMap<String, Progress> progress = new TreeMap<>();
   private final Map<String, Boolean> votes = new HashMap<>();
+  private List<Map.Entry<String, Progress>> peers = List.of();
 
   ProgressTracker(String self, Membership membership, int maxInflight, long maxInflightBytes) {
     this.self = self;
@@ -47,6 +50,17 @@ final class ProgressTracker {
     for (String id : next.learners()) {
       progress.computeIfAbsent(id, k -> newProgress(nextIndex));
     }
+    rebuildPeers();
+  }
+
+  private void rebuildPeers() {
+    List<Map.Entry<String, Progress>> list = new ArrayList<>();
+    for (Map.Entry<String, Progress> e : progress.entrySet()) {
+      if (!e.getKey().equals(self)) {
+        list.add(Map.entry(e.getKey(), e.getValue()));
+      }
+    }
+    peers = List.copyOf(list);
   }
 
   private Progress newProgress(long nextIndex) {
@@ -62,6 +76,7 @@ final class ProgressTracker {
       e.setValue(p);
     }
     votes.clear();
+    rebuildPeers();
   }
 
   Progress get(String id) {
@@ -70,9 +85,7 @@ final class ProgressTracker {
 
   /** Members other than this node, in id order. */
   Iterable<Map.Entry<String, Progress>> peers() {
-    TreeMap<String, Progress> others = new TreeMap<>(progress);
-    others.remove(self);
-    return others.entrySet();
+    return peers;
   }
 
   long committedIndex() {

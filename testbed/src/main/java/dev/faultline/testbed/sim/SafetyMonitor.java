@@ -16,6 +16,13 @@ final class SafetyMonitor {
   private final Map<Long, String> leaders = new HashMap<>();
   private final Map<Long, Entry> committed = new HashMap<>();
   private final Map<Long, String> committedBy = new HashMap<>();
+
+  /**
+   * For each committed index, the lowest term any node was in when it applied the entry: at least
+   * the term in which it was committed, so checking only leaders of later terms is sound.
+   */
+  private final Map<Long, Long> committedInTerm = new HashMap<>();
+
   private final Map<Long, Entry> appended = new HashMap<>();
   private final Map<Long, Long> prevTerms = new HashMap<>();
   private final long[] lastCommit;
@@ -87,6 +94,7 @@ final class SafetyMonitor {
 
   /** State machine safety: no two nodes apply different entries at one index. */
   void applied(SimNode n, Entry e) {
+    committedInTerm.merge(e.index(), n.core.term(), Math::min);
     Entry prior = committed.putIfAbsent(e.index(), e);
     if (prior == null) {
       committedBy.put(e.index(), n.id);
@@ -142,11 +150,14 @@ final class SafetyMonitor {
     }
   }
 
-  /** Leader completeness: a new leader's log holds every entry committed before its term. */
+  /**
+   * Leader completeness: a new leader's log holds every entry committed in an earlier term (an
+   * entry committed in a later term binds only leaders of terms after that one).
+   */
   private void checkCompleteness(SimNode n, RaftCore core, long term) {
     for (long i = Math.max(core.firstIndex(), 1); i <= maxCommitted; i++) {
       Entry c = committed.get(i);
-      if (c == null || c.term() >= term) {
+      if (c == null || committedInTerm.get(i) >= term) {
         continue;
       }
       long t = core.termAt(i);
@@ -160,6 +171,9 @@ final class SafetyMonitor {
                 + i
                 + "@"
                 + c.term()
+                + " (applied by "
+                + committedBy.get(i)
+                + ")"
                 + (t < 0
                     ? " (its log ends at " + core.lastIndex() + ")"
                     : " (holds term " + t + ")"));
