@@ -11,11 +11,14 @@ import dev.faultline.api.grpc.kv.GetResponse;
 import dev.faultline.api.grpc.kv.KvGrpc;
 import dev.faultline.api.grpc.kv.PutRequest;
 import dev.faultline.api.grpc.kv.Session;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
@@ -47,15 +50,33 @@ final class GrpcKvClient extends RetryingClient {
     ManagedChannel channel =
         channels.computeIfAbsent(
             endpoint,
-            e ->
-                NettyChannelBuilder.forTarget(e)
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 << 20)
-                    .build());
+            e -> {
+              KvClientOptions o = shared.options;
+              NettyChannelBuilder b =
+                  o.tls() == null
+                      ? NettyChannelBuilder.forTarget(e).usePlaintext()
+                      : NettyChannelBuilder.forTarget(
+                          e,
+                          TlsChannelCredentials.newBuilder()
+                              .keyManager(o.tls().keyManager())
+                              .trustManager(o.tls().trustManager())
+                              .build());
+              if (o.token() != null) {
+                b.intercept(bearer(o.token()));
+              }
+              return b.maxInboundMessageSize(64 << 20).build();
+            });
     // A node that restarted must be reached again at once, not after the channel's own backoff.
     channel.resetConnectBackoff();
     return KvGrpc.newBlockingStub(channel)
         .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static ClientInterceptor bearer(String token) {
+    Metadata extra = new Metadata();
+    extra.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return MetadataUtils.newAttachHeadersInterceptor(extra);
   }
 
   @Override
@@ -117,9 +138,10 @@ final class GrpcKvClient extends RetryingClient {
       return new Attempt.Redirect(leader, message);
     }
     if (FaultlineMetadata.FAILED.equals(outcome)) {
-      return status.getCode() == Status.Code.INVALID_ARGUMENT
-          ? new Attempt.Rejected(message)
-          : new Attempt.Retryable(message);
+      return switch (status.getCode()) {
+        case INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED -> new Attempt.Rejected(message);
+        default -> new Attempt.Retryable(message);
+      };
     }
     if (FaultlineMetadata.UNKNOWN.equals(outcome)) {
       return new Attempt.Unknown(message);
