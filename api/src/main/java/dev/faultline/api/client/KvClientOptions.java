@@ -40,6 +40,17 @@ public record KvClientOptions(
     }
   }
 
+  /** Plaintext, without a token. */
+  public KvClientOptions(
+      List<String> endpoints,
+      Duration callTimeout,
+      Duration totalTimeout,
+      int maxAttempts,
+      Duration retryBackoff,
+      boolean sessions) {
+    this(endpoints, callTimeout, totalTimeout, maxAttempts, retryBackoff, sessions, null, null);
+  }
+
   /** Defaults: 2 s per attempt, 10 s per call, 10 attempts, 100 ms backoff, sessions on. */
   public static KvClientOptions of(List<String> endpoints) {
     return new KvClientOptions(
