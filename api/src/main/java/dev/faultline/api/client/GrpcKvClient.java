@@ -55,12 +55,7 @@ final class GrpcKvClient extends RetryingClient {
               NettyChannelBuilder b =
                   o.tls() == null
                       ? NettyChannelBuilder.forTarget(e).usePlaintext()
-                      : NettyChannelBuilder.forTarget(
-                          e,
-                          TlsChannelCredentials.newBuilder()
-                              .keyManager(o.tls().keyManager())
-                              .trustManager(o.tls().trustManager())
-                              .build());
+                      : NettyChannelBuilder.forTarget(e, credentials(o.tls()));
               if (o.token() != null) {
                 b.intercept(bearer(o.token()));
               }
@@ -70,6 +65,16 @@ final class GrpcKvClient extends RetryingClient {
     channel.resetConnectBackoff();
     return KvGrpc.newBlockingStub(channel)
         .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static io.grpc.ChannelCredentials credentials(
+      dev.faultline.api.security.TlsCredentials tls) {
+    TlsChannelCredentials.Builder b =
+        TlsChannelCredentials.newBuilder().trustManager(tls.trustManager());
+    if (tls.keyManager() != null) {
+      b.keyManager(tls.keyManager());
+    }
+    return b.build();
   }
 
   private static ClientInterceptor bearer(String token) {
