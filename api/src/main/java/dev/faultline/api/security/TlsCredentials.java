@@ -120,8 +120,8 @@ public final class TlsCredentials implements AutoCloseable {
       return true;
     } catch (RuntimeException e) {
       LOG.warn(
-          "TLS material in {} changed but cannot be used, keeping the old: {}",
-          files,
+          "TLS material of {} changed but cannot be used, keeping the old: {}",
+          files.cert(),
           e.getMessage());
       return false;
     }
