@@ -71,7 +71,7 @@ curl -sf "http://127.0.0.1:$etcd_base/health" | grep -q '"true"' || {
   KEEP=1
   exit 3
 }
-etcd_version=$(etcd --version | head -1)
+etcd_version=$(etcd --version | sed -n 1p)
 
 java -jar "$jar" cluster up --data "$work/faultline" --base-port "$fl_base" >"$work/faultline-up.txt"
 fl_targets=()
@@ -86,7 +86,7 @@ run() { # system mix target-args...
     --duration "$duration" --warmup "$warmup" | tee -a "$work/results.txt" | sed 's/^/  /'
 }
 
-echo "machine: $(nproc) cores, $(java -version 2>&1 | head -1), $etcd_version, $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "machine: $(nproc) cores, $(java -version 2>&1 | sed -n 1p), $etcd_version, $(date -u +%Y-%m-%dT%H:%MZ)"
 for mix in put get; do
   echo "== etcd $mix"
   run etcd "$mix" "${etcd_targets[@]}"

@@ -65,11 +65,11 @@ final class Explanations {
       }
       reason =
           reason
-              + " (the search had linearized "
+              + " (longest linearizable prefix found: "
               + out.order().length
-              + " ops, "
+              + " ops, of "
               + ok
-              + " needed at least; "
+              + " that must take effect; "
               + out.steps()
               + " steps, "
               + out.memoEntries()

@@ -19,6 +19,11 @@ import java.util.SplittableRandom;
  * Among indeterminate ops with equal inputs, only the earliest-invoked one not yet linearized is
  * tried: any order using a later twin can use the earlier one in its place.
  *
+ * <p>A read-only op (one the model says never changes the state) that is legal where it stands is
+ * placed at once and never swapped for another candidate: moving a read earlier, to a point where
+ * it is already legal, changes no state the other ops see. This keeps a burst of concurrent reads
+ * from multiplying the configurations by every subset of them.
+ *
  * <p>Pure code: no threads, no clock. It polls the {@link Budget} every {@value #POLL_MASK} + 1
  * steps.
  */
@@ -40,6 +45,7 @@ final class Linearizer<S, I> {
   private final Model<S, I> model;
   private final I[] inputs;
   private final boolean[] determinate;
+  private final boolean[] readOnly;
   private final int[] twin;
   private final long[] zobrist;
   private final Budget budget;
@@ -73,6 +79,10 @@ final class Linearizer<S, I> {
       }
     }
     okCount = ok;
+    readOnly = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      readOnly[i] = model.isReadOnly(inputs[i]);
+    }
     twin = twins(inputs, determinate);
     zobrist = new long[n];
     SplittableRandom rnd = new SplittableRandom(0x5eed_f00dL);
@@ -155,6 +165,7 @@ final class Linearizer<S, I> {
     int[] stackNode = new int[n];
     @SuppressWarnings("unchecked")
     S[] stackState = (S[]) new Object[n];
+    boolean[] forced = new boolean[n];
     int depth = 0;
     int okLeft = okCount;
     long steps = 0;
@@ -182,6 +193,7 @@ final class Linearizer<S, I> {
         }
         int op = nodeOp[node];
         if (op >= 0) {
+          boolean dead = false;
           int t = twin[op];
           if (t < 0 || (bits[t >>> 6] & (1L << t)) != 0) {
             S after = model.step(state, inputs[op]);
@@ -191,6 +203,7 @@ final class Linearizer<S, I> {
               if (memo.add(bits, h, after)) {
                 stackNode[depth] = node;
                 stackState[depth] = state;
+                forced[depth] = readOnly[op];
                 depth++;
                 state = after;
                 bitsHash = h;
@@ -202,9 +215,15 @@ final class Linearizer<S, I> {
                 continue;
               }
               bits[op >>> 6] &= ~(1L << op);
+              // Placing a legal read-only op now loses nothing, so once that configuration has
+              // been explored, so has everything reachable from this one.
+              dead = readOnly[op];
             }
           }
-          node = next[node];
+          if (!dead) {
+            node = next[node];
+            continue;
+          }
         } else {
           int blocked = -1 - op;
           // The most telling failure is the one that got furthest through the history in real
@@ -226,6 +245,10 @@ final class Linearizer<S, I> {
               && !bestStates.contains(state)) {
             bestStates.add(state);
           }
+        }
+        // Backtrack: undo choices up to the last one that was not forced, then try what follows
+        // it in the list.
+        while (true) {
           if (depth == 0) {
             return new Outcome(
                 Verdict.INVALID,
@@ -248,7 +271,10 @@ final class Linearizer<S, I> {
           if (determinate[undone]) {
             okLeft++;
           }
-          node = next[node];
+          if (!forced[depth]) {
+            node = next[node];
+            break;
+          }
         }
       }
       return new Outcome(

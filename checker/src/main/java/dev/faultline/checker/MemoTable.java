@@ -1,9 +1,13 @@
 package dev.faultline.checker;
 
+import java.util.Arrays;
+
 /**
  * The set of configurations the search has already explored: (linearized ops as a bitset, model
- * state). Open addressing over the configuration's 64-bit hash; bitsets are stored flat in one
- * {@code long[]} so an entry costs no object of its own. Growth is charged to the {@link Budget}.
+ * state). Open addressing over the configuration's 64-bit hash. Bitsets are stored flat in pages of
+ * about {@value #PAGE_LONGS} longs, so an entry costs no object of its own and growing never copies
+ * the bitsets (which would briefly need twice their memory), while a partition with few
+ * configurations allocates little. Growth is charged to the {@link Budget} before it happens.
  */
 final class MemoTable {
   /** Thrown when growing would pass the memory cap; the search turns it into UNKNOWN. */
@@ -15,15 +19,20 @@ final class MemoTable {
     }
   }
 
+  private static final int PAGE_LONGS = 8192;
   // A rough size for a model state object, charged per entry because most entries hold a new one.
   private static final long STATE_BYTES = 48;
 
   private final int words;
+  private final int pageShift;
+  private final int pageMask;
   private final Budget budget;
   private long[] hashes;
   private int[] entryOf;
-  private long[] bits;
-  private Object[] states;
+  private long[][] pages = new long[4][];
+  private int pageCount;
+  private int capacity;
+  private Object[] states = new Object[64];
   private int size;
   private int mask;
   private long charged;
@@ -31,17 +40,14 @@ final class MemoTable {
   MemoTable(int words, Budget budget) {
     this.words = words;
     this.budget = budget;
-    int cap = 1024;
-    hashes = new long[cap];
-    entryOf = new int[cap];
-    mask = cap - 1;
-    bits = new long[(cap / 2) * words];
-    states = new Object[cap / 2];
-    charge(bytesFor(cap));
-  }
-
-  private long bytesFor(int cap) {
-    return (long) cap * 12 + (long) (cap / 2) * (words * 8L + 8 + STATE_BYTES);
+    int perPage = Math.max(16, Integer.highestOneBit(Math.max(1, PAGE_LONGS / words)));
+    pageShift = Integer.numberOfTrailingZeros(perPage);
+    pageMask = perPage - 1;
+    int slots = 256;
+    charge(slots * 12L);
+    hashes = new long[slots];
+    entryOf = new int[slots];
+    mask = slots - 1;
   }
 
   private void charge(long bytes) {
@@ -87,8 +93,11 @@ final class MemoTable {
       }
       slot = (slot + 1) & mask;
     }
-    if (size == states.length) {
-      grow();
+    if (size == capacity) {
+      addPage();
+    }
+    if (size * 2 >= hashes.length) {
+      rehash();
       slot = (int) h & mask;
       while (hashes[slot] != 0) {
         slot = (slot + 1) & mask;
@@ -96,33 +105,47 @@ final class MemoTable {
     }
     hashes[slot] = h;
     entryOf[slot] = size;
-    System.arraycopy(cur, 0, bits, size * words, words);
+    System.arraycopy(cur, 0, pages[size >>> pageShift], (size & pageMask) * words, words);
     states[size] = state;
     size++;
     return true;
   }
 
   private boolean sameBits(int e, long[] cur) {
-    int base = e * words;
+    long[] page = pages[e >>> pageShift];
+    int base = (e & pageMask) * words;
     for (int i = 0; i < words; i++) {
-      if (bits[base + i] != cur[i]) {
+      if (page[base + i] != cur[i]) {
         return false;
       }
     }
     return true;
   }
 
-  private void grow() {
-    int cap = hashes.length * 2;
-    if ((long) cap / 2 * words > Integer.MAX_VALUE - 8) {
+  private void addPage() {
+    int perPage = pageMask + 1;
+    if (capacity > Integer.MAX_VALUE / 4 - perPage) {
       throw new Full();
     }
-    charge(bytesFor(cap) - bytesFor(hashes.length));
+    charge(perPage * (words * 8L + 8 + STATE_BYTES));
+    if (pageCount == pages.length) {
+      pages = Arrays.copyOf(pages, pages.length * 2);
+    }
+    pages[pageCount++] = new long[perPage * words];
+    capacity += perPage;
+    if (states.length < capacity) {
+      states = Arrays.copyOf(states, Math.max(capacity, states.length * 2));
+    }
+  }
+
+  private void rehash() {
+    int slots = hashes.length * 2;
+    charge(slots * 12L - hashes.length * 12L);
     long[] oldHashes = hashes;
     int[] oldEntry = entryOf;
-    hashes = new long[cap];
-    entryOf = new int[cap];
-    mask = cap - 1;
+    hashes = new long[slots];
+    entryOf = new int[slots];
+    mask = slots - 1;
     for (int s = 0; s < oldHashes.length; s++) {
       long h = oldHashes[s];
       if (h != 0) {
@@ -134,8 +157,6 @@ final class MemoTable {
         entryOf[slot] = oldEntry[s];
       }
     }
-    bits = java.util.Arrays.copyOf(bits, (cap / 2) * words);
-    states = java.util.Arrays.copyOf(states, cap / 2);
   }
 
   static long mix(long z) {

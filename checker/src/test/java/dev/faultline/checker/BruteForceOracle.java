@@ -10,9 +10,9 @@ import java.util.Objects;
 
 /**
  * Decides linearizability of a small kv history by trying every order of its ops consistent with
- * real time, on a plain map: no memo, no partitioning, no shared code with the checker's models. Ok
- * ops must all be placed; info and pending ops may be placed after their invocation or left out;
- * failed ops and indeterminate reads are left out.
+ * real time, on a plain map (or a plain set, for add/read histories): no memo, no partitioning, no
+ * shared code with the checker's models. Ok ops must all be placed; info and pending ops may be
+ * placed after their invocation or left out; failed ops and indeterminate reads are left out.
  */
 final class BruteForceOracle {
   private final List<Call> calls = new ArrayList<>();
@@ -85,12 +85,26 @@ final class BruteForceOracle {
     return true;
   }
 
+  @SuppressWarnings("unchecked")
   private static Map<Object, Object> apply(Map<Object, Object> state, Call c) {
     Object key = c.key();
     Object current = state.get(key);
     Map<Object, Object> next = new HashMap<>(state);
     switch (c.f()) {
+      case "add":
+        java.util.Set<Object> grown = new java.util.HashSet<>();
+        if (current != null) {
+          grown.addAll((java.util.Set<?>) current);
+        }
+        grown.add(c.invoke().value());
+        next.put(key, grown);
+        return next;
       case "read":
+        if (c.completion().value() instanceof List<?> seen) {
+          java.util.Set<Object> have =
+              current == null ? java.util.Set.of() : (java.util.Set<Object>) current;
+          return have.equals(new java.util.HashSet<>(seen)) ? state : null;
+        }
         return Objects.equals(current, c.completion().value()) ? state : null;
       case "write":
         next.put(key, c.invoke().value());

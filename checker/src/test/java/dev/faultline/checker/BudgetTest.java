@@ -37,7 +37,7 @@ class BudgetTest {
                 .withModel(KvModel.create())
                 .withTimeout(Duration.ofMillis(200)));
     assertThat(r.verdict()).isEqualTo(Verdict.UNKNOWN);
-    assertThat(r.reason()).contains("timeout").contains("linearized");
+    assertThat(r.reason()).contains("timeout").contains("longest linearizable prefix found");
     assertThat(r.keys().get(0).steps()).isPositive();
   }
 

@@ -100,6 +100,66 @@ final class RandomHistories {
     return b.build();
   }
 
+  /**
+   * Random interleavings of {@code add v} and {@code read} on one set: reads return the elements
+   * added so far, sometimes with one left out or one extra, so both verdicts come up.
+   */
+  static History sets(long seed, int maxProcs, int maxCalls) {
+    Random rnd = new Random(seed);
+    HistoryBuilder b = new HistoryBuilder();
+    Map<Integer, Op> open = new HashMap<>();
+    List<Integer> procs = new ArrayList<>();
+    int nextProc = 1 + rnd.nextInt(maxProcs);
+    for (int i = 0; i < nextProc; i++) {
+      procs.add(i);
+    }
+    List<Long> added = new ArrayList<>();
+    int calls = 1 + rnd.nextInt(maxCalls);
+    int invoked = 0;
+    long time = 0;
+    while (invoked < calls || !open.isEmpty()) {
+      boolean canInvoke = invoked < calls && open.size() < procs.size();
+      if (canInvoke && (open.isEmpty() || rnd.nextBoolean())) {
+        List<Integer> idle = new ArrayList<>(procs);
+        idle.removeAll(open.keySet());
+        int p = idle.get(rnd.nextInt(idle.size()));
+        Op op =
+            rnd.nextBoolean()
+                ? new Op(
+                    0, time++, p, OpType.INVOKE, "add", null, (long) rnd.nextInt(5), null, null)
+                : new Op(0, time++, p, OpType.INVOKE, "read", null, null, null, null);
+        if (op.f().equals("add")) {
+          added.add((Long) op.value());
+        }
+        open.put(p, b.add(op));
+        invoked++;
+      } else {
+        List<Integer> busy = new ArrayList<>(open.keySet());
+        int p = busy.get(rnd.nextInt(busy.size()));
+        Op inv = open.remove(p);
+        int roll = rnd.nextInt(10);
+        OpType type = roll < 7 ? OpType.OK : roll == 7 ? OpType.FAIL : OpType.INFO;
+        Object value = inv.value();
+        if (inv.f().equals("read")) {
+          List<Long> seen = new ArrayList<>(new java.util.LinkedHashSet<>(added));
+          int fiddle = rnd.nextInt(4);
+          if (fiddle == 0 && !seen.isEmpty()) {
+            seen.remove(rnd.nextInt(seen.size()));
+          } else if (fiddle == 1) {
+            seen.add((long) rnd.nextInt(5));
+          }
+          value = type == OpType.OK ? List.copyOf(new java.util.LinkedHashSet<>(seen)) : null;
+        }
+        b.add(new Op(0, time++, p, type, inv.f(), null, value, null, null));
+        if (type == OpType.INFO) {
+          procs.remove(Integer.valueOf(p));
+          procs.add(nextProc++);
+        }
+      }
+    }
+    return b.build();
+  }
+
   private static Object likely(Random rnd, List<Object> seen) {
     return seen == null || seen.isEmpty() || rnd.nextInt(3) == 0
         ? value(rnd)

@@ -9,6 +9,8 @@ import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,7 +73,9 @@ public final class BenchCheckerCommand implements Callable<Integer> {
   @Option(names = "--timeout", defaultValue = "120s", description = "Budget per check.")
   String timeout;
 
-  private record Entry(Path file, History history, long[] single, long[] parallel) {}
+  private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
+
+  private record Entry(Path file, History history, long[] single, long[] cpu, long[] parallel) {}
 
   @Override
   public Integer call() throws IOException {
@@ -118,7 +122,9 @@ public final class BenchCheckerCommand implements Callable<Integer> {
       }
       try {
         HistoryFormat fmt = HistoryFormat.detect(f);
-        entries.add(new Entry(f, HistoryFiles.read(f, fmt), new long[runs], new long[runs]));
+        entries.add(
+            new Entry(
+                f, HistoryFiles.read(f, fmt), new long[runs], new long[runs], new long[runs]));
       } catch (RuntimeException e) {
         o.println("skipped " + f + ": " + e.getMessage());
       }
@@ -133,9 +139,13 @@ public final class BenchCheckerCommand implements Callable<Integer> {
     for (int r = 0; r < runs; r++) {
       for (int i = 0; i < entries.size(); i++) {
         Entry e = entries.get(i);
+        // With one thread the check runs on this thread, so its CPU time is the check's alone:
+        // a steadier figure than wall time on a shared machine.
+        long c0 = CPU.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         CheckResult res = check(e.history(), base.withThreads(1));
         e.single()[r] = System.nanoTime() - t0;
+        e.cpu()[r] = CPU.getCurrentThreadCpuTime() - c0;
         verdicts[i] = res == null ? "error" : res.verdict().wireName();
       }
       for (Entry e : entries) {
@@ -146,36 +156,41 @@ public final class BenchCheckerCommand implements Callable<Integer> {
     }
     o.printf(
         Locale.ROOT,
-        "%-48s %8s %7s %12s %12s%n",
+        "%-48s %8s %7s %12s %12s %12s%n",
         "file",
         "verdict",
         "calls",
         "1 thread ms",
+        "1 thread cpu",
         cores + " threads ms");
     long[] totalSingle = new long[runs];
     long[] totalParallel = new long[runs];
+    long[] totalCpu = new long[runs];
     for (int i = 0; i < entries.size(); i++) {
       Entry e = entries.get(i);
       for (int r = 0; r < runs; r++) {
         totalSingle[r] += e.single()[r];
         totalParallel[r] += e.parallel()[r];
+        totalCpu[r] += e.cpu()[r];
       }
       o.printf(
           Locale.ROOT,
-          "%-48s %8s %7d %12.2f %12.2f%n",
+          "%-48s %8s %7d %12.2f %12.2f %12.2f%n",
           dir.relativize(e.file()),
           verdicts[i],
           e.history().calls().size(),
           median(e.single()) / 1e6,
+          median(e.cpu()) / 1e6,
           median(e.parallel()) / 1e6);
     }
     o.printf(
         Locale.ROOT,
-        "TOTAL %d histories: 1 thread median %.3f s (min %.3f s), %d threads median %.3f s (min"
-            + " %.3f s)%n",
+        "TOTAL %d histories: 1 thread median %.3f s (min %.3f s, cpu median %.3f s), %d threads"
+            + " median %.3f s (min %.3f s)%n",
         entries.size(),
         median(totalSingle) / 1e9,
         Arrays.stream(totalSingle).min().orElse(0) / 1e9,
+        median(totalCpu) / 1e9,
         cores,
         median(totalParallel) / 1e9,
         Arrays.stream(totalParallel).min().orElse(0) / 1e9);
@@ -197,16 +212,19 @@ public final class BenchCheckerCommand implements Callable<Integer> {
     long[] times = new long[runs];
     CheckResult last = null;
     for (int r = 0; r < runs; r++) {
+      long cpu0 = processCpuNanos();
       long s = System.nanoTime();
       last = check(h, base.withThreads(cores));
       times[r] = System.nanoTime() - s;
+      long cpu = processCpuNanos() - cpu0;
       o.printf(
           Locale.ROOT,
-          "run %d: %s in %.2f s (%d threads)%n",
+          "run %d: %s in %.2f s (%d threads; process CPU %.2f s)%n",
           r + 1,
-          last.verdict().wireName(),
+          last == null ? "error" : last.verdict().wireName(),
           times[r] / 1e9,
-          cores);
+          cores,
+          cpu / 1e9);
     }
     Runtime rt = Runtime.getRuntime();
     o.printf(
@@ -216,6 +234,15 @@ public final class BenchCheckerCommand implements Callable<Integer> {
         Arrays.stream(times).min().orElse(0) / 1e9,
         (rt.totalMemory() - rt.freeMemory()) >> 20,
         rt.maxMemory() >> 20);
+  }
+
+  /** CPU time of the whole JVM (all threads, GC included), or 0 where the JVM does not say. */
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return Math.max(0, os.getProcessCpuTime());
+    }
+    return 0;
   }
 
   private static CheckResult check(History h, CheckOptions options) {

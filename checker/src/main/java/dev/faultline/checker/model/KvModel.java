@@ -14,11 +14,19 @@ import java.util.Map;
  * Porcupine's kv data ({@code get}, {@code put}, {@code append}; a get of a missing key returns the
  * empty string and an append to a missing key starts from it). The state is one value slot per key
  * seen in the partition, so a partition with one key costs no more than a register.
+ *
+ * <p>Values are interned per partition: a state is an {@code int[]} of value ids, so comparing and
+ * hashing states never walks a string, and an append is computed once per (value, suffix) pair. An
+ * instance is therefore not shared between threads: the checker takes one per partition through
+ * {@link #forPartition}.
  */
 public final class KvModel implements Model<KvModel.State, KvModel.Input> {
 
-  /** What one call does: the key's slot, and the values the kind needs. */
-  public record Input(Kind kind, int slot, Object key, Object value, Object newValue) {}
+  /**
+   * What one call does: the key's slot, the key, and the ids of the values the kind needs (the
+   * value read or written, a cas's expected value, a cas's new value or an append's suffix).
+   */
+  public record Input(Kind kind, int slot, Object key, int value, int newValue) {}
 
   /** The map's operations. */
   public enum Kind {
@@ -32,22 +40,18 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     CAS
   }
 
-  /** An immutable assignment of values to key slots (null = absent), with its hash cached. */
+  /** An immutable assignment of value ids to key slots ({@link #ABSENT} = absent), hash cached. */
   public static final class State {
-    private final Object[] values;
+    private final int[] values;
     private final int hash;
 
-    State(Object[] values) {
+    State(int[] values) {
       this.values = values;
       this.hash = Arrays.hashCode(values);
     }
 
-    Object get(int slot) {
-      return values[slot];
-    }
-
-    State with(int slot, Object value) {
-      Object[] copy = values.clone();
+    State with(int slot, int value) {
+      int[] copy = values.clone();
       copy[slot] = value;
       return new State(copy);
     }
@@ -63,8 +67,19 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     }
   }
 
+  private static final int ABSENT = 0;
+
   private final Map<Object, Integer> slots = new HashMap<>();
   private final List<Object> keys = new ArrayList<>();
+  private final Map<Object, Integer> ids = new HashMap<>();
+  private final List<Object> values = new ArrayList<>();
+  private final Map<Long, Integer> appends = new HashMap<>();
+  private final int empty;
+
+  private KvModel() {
+    values.add(null);
+    empty = id("");
+  }
 
   public static KvModel create() {
     return new KvModel();
@@ -88,7 +103,21 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
   /** Every input must have been made before this is asked: it sizes the state to the keys seen. */
   @Override
   public State initialState() {
-    return new State(new Object[keys.size()]);
+    return new State(new int[keys.size()]);
+  }
+
+  private int id(Object value) {
+    if (value == null) {
+      return ABSENT;
+    }
+    Integer known = ids.get(value);
+    if (known != null) {
+      return known;
+    }
+    int id = values.size();
+    values.add(value);
+    ids.put(value, id);
+    return id;
   }
 
   @Override
@@ -118,46 +147,57 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
       keys.add(key);
     }
     return switch (kind) {
-      case READ, GET -> new Input(kind, slot, key, call.completion().value(), null);
-      case PUT -> new Input(kind, slot, key, call.invoke().value(), null);
-      case APPEND -> new Input(kind, slot, key, CallValues.string(call), null);
-      case DELETE -> new Input(kind, slot, key, null, null);
+      case READ, GET -> new Input(kind, slot, key, id(call.completion().value()), ABSENT);
+      case PUT -> new Input(kind, slot, key, id(call.invoke().value()), ABSENT);
+      case APPEND -> new Input(kind, slot, key, ABSENT, id(CallValues.string(call)));
+      case DELETE -> new Input(kind, slot, key, ABSENT, ABSENT);
       case CAS -> {
         List<?> pair = CallValues.pair(call);
-        yield new Input(kind, slot, key, pair.get(0), pair.get(1));
+        yield new Input(kind, slot, key, id(pair.get(0)), id(pair.get(1)));
       }
     };
   }
 
   @Override
   public State step(State state, Input in) {
-    Object current = state.get(in.slot);
+    int current = state.values[in.slot];
     switch (in.kind) {
       case READ:
-        return eq(current, in.value) ? state : null;
+        return current == in.value ? state : null;
       case GET:
-        return eq(current == null ? "" : current, in.value) ? state : null;
+        return (current == ABSENT ? empty : current) == in.value ? state : null;
       case PUT:
-        return eq(current, in.value) ? state : state.with(in.slot, in.value);
+        return current == in.value ? state : state.with(in.slot, in.value);
       case APPEND:
-        String base = current == null ? "" : current.toString();
-        return state.with(in.slot, base.concat((String) in.value));
+        return state.with(in.slot, appended(current == ABSENT ? empty : current, in.newValue));
       case DELETE:
-        return current == null ? state : state.with(in.slot, null);
+        return current == ABSENT ? state : state.with(in.slot, ABSENT);
       case CAS:
-        return eq(current, in.value) ? state.with(in.slot, in.newValue) : null;
+        return current == in.value ? state.with(in.slot, in.newValue) : null;
       default:
         throw new IllegalStateException(in.kind.name());
     }
   }
 
-  private static boolean eq(Object a, Object b) {
-    return a == null ? b == null : a.equals(b);
+  private int appended(int base, int suffix) {
+    long pair = ((long) base << 32) | (suffix & 0xFFFFFFFFL);
+    Integer known = appends.get(pair);
+    if (known != null) {
+      return known;
+    }
+    int id = id(String.valueOf(values.get(base)).concat(String.valueOf(values.get(suffix))));
+    appends.put(pair, id);
+    return id;
+  }
+
+  @Override
+  public boolean isReadOnly(Input in) {
+    return in.kind == Kind.READ || in.kind == Kind.GET;
   }
 
   @Override
   public String whyIllegal(State state, Input in) {
-    Object current = state.get(in.slot);
+    int current = state.values[in.slot];
     String holds = "key " + Values.show(in.key) + " holds " + show(current);
     return switch (in.kind) {
       case READ, GET ->
@@ -178,7 +218,7 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
       case READ -> "read " + k + " " + show(in.value);
       case GET -> "get " + k + " " + show(in.value);
       case PUT -> "put " + k + " " + show(in.value);
-      case APPEND -> "append " + k + " " + show(in.value);
+      case APPEND -> "append " + k + " " + show(in.newValue);
       case DELETE -> "delete " + k;
       case CAS -> "cas " + k + " " + show(in.value) + "→" + show(in.newValue);
     };
@@ -196,7 +236,7 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     return b.append('}').toString();
   }
 
-  private static String show(Object v) {
-    return v == null ? "absent" : Values.show(v);
+  private String show(int id) {
+    return id == ABSENT ? "absent" : Values.show(values.get(id));
   }
 }

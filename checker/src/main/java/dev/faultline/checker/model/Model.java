@@ -45,6 +45,15 @@ public interface Model<S, I> {
   S step(S state, I input);
 
   /**
+   * True when the input never changes the state, in any state (a read). The search places such an
+   * op as soon as it is legal and tries no alternative to it there, which is only sound when the
+   * answer is right; the default, false, is always safe.
+   */
+  default boolean isReadOnly(I input) {
+    return false;
+  }
+
+  /**
    * Why {@link #step} refuses the input in this state, in words, e.g. {@code read 3, but the
    * register holds 4}. Only asked when building a counterexample.
    */

@@ -90,6 +90,11 @@ public final class RegisterModel implements Model<Object, RegisterModel.Input> {
   }
 
   @Override
+  public boolean isReadOnly(Input in) {
+    return in.kind == Kind.READ;
+  }
+
+  @Override
   public String whyIllegal(Object state, Input in) {
     return switch (in.kind) {
       case READ -> "read " + show(in.value) + ", but the register holds " + show(state);

@@ -94,6 +94,11 @@ public final class SetModel implements Model<SetModel.State, SetModel.Input> {
   }
 
   @Override
+  public boolean isReadOnly(Input in) {
+    return !in.add;
+  }
+
+  @Override
   public String whyIllegal(State state, Input in) {
     if (in.add) {
       return "an add is always possible";

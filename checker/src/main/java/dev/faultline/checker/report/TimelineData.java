@@ -14,7 +14,6 @@ import dev.faultline.histories.Values;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -112,28 +111,27 @@ final class TimelineData {
     return w.toString();
   }
 
+  // Only steps of embedded ops are written, each with the state before it, so the page holds no
+  // more steps than ops however long the linearization is.
   private static void writeLinearization(JsonGenerator g, KeyResult k, Set<Integer> embedded)
       throws IOException {
     String before = k.initialState() == null ? "" : k.initialState();
-    List<Step> kept = new ArrayList<>();
-    for (Step s : k.linearization()) {
-      // After the first embedded step, steps of ops left out still carry the state forward.
-      if (embedded.contains(s.op()) || (!kept.isEmpty() && kept.size() < 3 * MAX_OPS)) {
-        kept.add(s);
-      } else if (kept.isEmpty()) {
-        before = s.stateAfter();
-      }
-    }
     g.writeStartObject();
     g.writeStringField("key", k.key() == null ? "" : Values.show(k.key()));
-    g.writeStringField("initial", before);
     g.writeArrayFieldStart("steps");
-    for (Step s : kept) {
-      g.writeStartArray();
-      g.writeNumber(s.op());
-      g.writeString(s.description());
-      g.writeString(s.stateAfter());
-      g.writeEndArray();
+    int n = 0;
+    for (Step s : k.linearization()) {
+      n++;
+      if (embedded.contains(s.op())) {
+        g.writeStartArray();
+        g.writeNumber(s.op());
+        g.writeNumber(n);
+        g.writeString(s.description());
+        g.writeString(before);
+        g.writeString(s.stateAfter());
+        g.writeEndArray();
+      }
+      before = s.stateAfter();
     }
     g.writeEndArray();
     g.writeEndObject();

@@ -19,19 +19,17 @@
   }
 
   // Linearization points: each step as early as its invocation and the previous step allow.
+  // Steps are [op, step number, does, state before, state after].
   var lin = {};
   data.lin.forEach(function (k) {
-    var prev = -Infinity, before = k.initial;
-    k.steps.forEach(function (s, n) {
-      var op = data.byInv[s[0]];
-      if (op === undefined) { before = s[2]; return; }
-      var o = data.ops[op];
+    var prev = -Infinity;
+    k.steps.forEach(function (s) {
+      var o = data.ops[data.byInv[s[0]]];
       var end = o[2] < 0 ? data.events : o[2];
       var p = Math.max(o[1] + 0.5, prev + 0.04);
       if (p > end - 0.04) { p = Math.max(o[1] + 0.04, end - 0.04); }
       prev = p;
-      lin[s[0]] = {key: k.key, n: n + 1, does: s[1], before: before, after: s[2], p: p};
-      before = s[2];
+      lin[s[0]] = {key: k.key, n: s[1], does: s[2], before: s[3], after: s[4], p: p};
     });
   });
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.checker.model.KvModel;
 import dev.faultline.checker.model.RegisterModel;
+import dev.faultline.checker.model.SetModel;
 import dev.faultline.histories.History;
 import java.time.Duration;
 import net.jqwik.api.ForAll;
@@ -12,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
 /** The search agrees with a brute-force enumeration of every real-time-consistent order. */
-class OracleProperties {
+class OraclePropertyTest {
 
   private static CheckOptions options() {
     return CheckOptions.defaults().withTimeout(Duration.ofSeconds(30)).withThreads(1);
@@ -45,6 +46,13 @@ class OracleProperties {
   void casRegisterCheckAgreesWithBruteForce(@ForAll long seed) {
     History h = RandomHistories.interleaved(seed, 6, 14, 1, false);
     CheckResult r = Checker.check(h, options().withModel(RegisterModel.casRegister()));
+    assertThat(r.verdict()).as("%s", h.ops()).isEqualTo(oracle(h));
+  }
+
+  @Property(tries = 400)
+  void setCheckAgreesWithBruteForce(@ForAll long seed) {
+    History h = RandomHistories.sets(seed, 6, 14);
+    CheckResult r = Checker.check(h, options().withModel(SetModel.create()));
     assertThat(r.verdict()).as("%s", h.ops()).isEqualTo(oracle(h));
   }
 

@@ -13,7 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 /**
  * Histories recorded around a real sequential run are valid; one impossible read makes them not.
  */
-class SequentialProperties {
+class SequentialPropertyTest {
 
   private static CheckOptions options() {
     return CheckOptions.defaults().withTimeout(Duration.ofSeconds(30)).withThreads(1);

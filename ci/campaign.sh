@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# ci/campaign.sh: a fault-injection campaign longer than `mvn verify`'s integration test.
+#
+# Runs `faultline test` over a matrix and prints a table:
+#   - every nemesis (none, partition, kill, pause, disk, clock) with every workload (kv, register, set);
+#     these runs must all be VALID;
+#   - every deliberate bug with the nemesis and workload that expose it; each such cell must be found
+#     INVALID at least once.
+# Each cell runs RUNS times with seeds SEED, SEED+1, ... (one `--test-count` invocation per cell).
+#
+# Usage: ci/campaign.sh [-n RUNS] [-t SECONDS] [-N NODES] [-s SEED] [-d STORE] [-m matrix|bugs|all]
+#   -n RUNS     runs per cell (default 3)
+#   -t SECONDS  --time-limit of each run (default 30)
+#   -N NODES    cluster size (default 5)
+#   -s SEED     first seed (default 1)
+#   -d STORE    where run directories go (default store/campaign)
+#   -m PART     matrix, bugs or all (default all)
+# Environment: FAULTLINE_JAR (default testbed/target/faultline.jar, built by `mvn -B -DskipTests package`).
+#
+# Bound: cells = 18 (matrix) + 4 (bugs); each run is killed after time-limit + 180 s, so the whole
+# campaign takes at most 22 * RUNS * (SECONDS + 180) s; typically 22 * RUNS * (SECONDS + 25) s
+# (about 40 minutes with the defaults).
+#
+# Exit: 0 when every matrix run is valid and every bug was caught; 1 otherwise; 3 on a setup error.
+set -uo pipefail
+
+runs=3 limit=30 nodes=5 seed=1 store=store/campaign part=all
+while getopts "n:t:N:s:d:m:h" opt; do
+  case "$opt" in
+    n) runs=$OPTARG ;;
+    t) limit=$OPTARG ;;
+    N) nodes=$OPTARG ;;
+    s) seed=$OPTARG ;;
+    d) store=$OPTARG ;;
+    m) part=$OPTARG ;;
+    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 3 ;;
+  esac
+done
+
+root=$(cd "$(dirname "$0")/.." && pwd -P)
+jar=${FAULTLINE_JAR:-$root/testbed/target/faultline.jar}
+if [ ! -f "$jar" ]; then
+  echo "campaign: no jar at $jar; build it with: mvn -B -DskipTests package" >&2
+  exit 3
+fi
+case "$part" in matrix|bugs|all) ;; *) echo "campaign: -m $part: use matrix, bugs or all" >&2; exit 3 ;; esac
+
+clock=clock
+if ! ls /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1 >/dev/null 2>&1; then
+  clock=""
+  echo "campaign: libfaketime not installed (apt-get install faketime); skipping the clock nemesis" >&2
+fi
+
+# cell: name | expectation | faultline test options
+cells=()
+if [ "$part" != bugs ]; then
+  for nemesis in none partition kill pause disk $clock; do
+    for workload in kv register set; do
+      cells+=("$workload/$nemesis|valid|--workload $workload --nemesis $nemesis")
+    done
+  done
+fi
+if [ "$part" != matrix ]; then
+  # Each bug with the faults that expose it (raft's DeliberateBug, docs/TESTING.md).
+  cells+=("bug stale-read|invalid|--bug stale-read --nemesis partition --workload register")
+  cells+=("bug commit-previous-term|invalid|--bug commit-previous-term --nemesis partition,kill --workload kv")
+  cells+=("bug vote-not-persisted|invalid|--bug vote-not-persisted --nemesis kill --workload register")
+  cells+=("bug truncate-committed|invalid|--bug truncate-committed --nemesis partition --workload kv")
+fi
+
+bound=$(( (limit + 180) * runs ))
+table=$(mktemp)
+printf '%-32s %-8s %5s %6s %8s %8s %7s  %s\n' cell expect runs valid invalid unknown failed result > "$table"
+failed_cells=0
+for cell in "${cells[@]}"; do
+  IFS='|' read -r name expect opts <<<"$cell"
+  log=$(mktemp)
+  # shellcheck disable=SC2086
+  timeout --kill-after=30 "$bound" java -jar "$jar" test $opts --nodes "$nodes" \
+    --time-limit "$limit" --seed "$seed" --test-count "$runs" --store "$store" >"$log" 2>&1
+  code=$?
+  # The summary line of each run: "faultline test: VALID  seed ..."
+  valid=$(grep -c '^faultline test: VALID' "$log")
+  invalid=$(grep -c '^faultline test: INVALID' "$log")
+  unknown=$(grep -c '^faultline test: UNKNOWN' "$log")
+  failed=$(grep -c '^faultline test: FAILED' "$log")
+  missing=$(( runs - valid - invalid - unknown - failed ))
+  [ "$missing" -gt 0 ] && failed=$(( failed + missing ))
+  if [ "$expect" = valid ]; then
+    [ "$valid" -eq "$runs" ] && result=ok || result=UNEXPECTED
+  else
+    [ "$invalid" -ge 1 ] && result=ok || result=MISSED
+  fi
+  [ "$result" = ok ] || failed_cells=$((failed_cells + 1))
+  [ "$code" -eq 124 ] && result="$result (timed out)"
+  printf '%-32s %-8s %5d %6d %8d %8d %7d  %s\n' "$name" "$expect" "$runs" "$valid" "$invalid" \
+    "$unknown" "$failed" "$result" | tee -a "$table"
+  if [ "$result" != ok ]; then
+    tail -n 5 "$log" | sed 's/^/    /'
+  fi
+  rm -f "$log"
+done
+
+echo
+cat "$table"
+rm -f "$table"
+echo "cells ${#cells[@]}, not as expected: $failed_cells; runs in $store"
+[ "$failed_cells" -eq 0 ]

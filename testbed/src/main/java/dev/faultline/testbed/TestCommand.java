@@ -1,0 +1,248 @@
+package dev.faultline.testbed;
+
+import dev.faultline.nemesis.faults.ClockFault;
+import dev.faultline.nemesis.net.NetworkSandbox;
+import dev.faultline.testbed.run.LocalDeployment;
+import dev.faultline.testbed.run.NemesisChoice;
+import dev.faultline.testbed.run.NodeCommandLine;
+import dev.faultline.testbed.run.RunVerdict;
+import dev.faultline.testbed.run.TestOptions;
+import dev.faultline.testbed.run.TestRun;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code faultline test}: runs a real cluster of {@code faultline node} processes in a private
+ * network sandbox, drives a workload at it while a seeded nemesis injects faults, checks the
+ * history and writes a run directory. See docs/TESTING.md.
+ */
+@Command(
+    name = "test",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Run a cluster, inject faults while a workload runs, check the history for linearizability.",
+      "Writes <store>/<workload>-<nemesis>/<timestamp>/ and links <store>/latest to it.",
+      "Exit codes: 0 valid, 1 invalid, 2 unknown, 3 the run itself failed"
+          + " (with --test-count, the worst: invalid > failed > unknown > valid)."
+    })
+public final class TestCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--nodes", defaultValue = "5", description = "Cluster size (default 5).")
+  int nodes;
+
+  @Option(
+      names = "--workload",
+      defaultValue = "kv",
+      description = "kv, register or set (default ${DEFAULT-VALUE}).")
+  String workload;
+
+  @Option(
+      names = "--nemesis",
+      defaultValue = NemesisChoice.DEFAULT,
+      description =
+          "none, all, or a comma-separated list of partition, kill, pause, disk, clock"
+              + " (default ${DEFAULT-VALUE}; all = partition,kill,pause,disk and clock where"
+              + " libfaketime is installed).")
+  String nemesis;
+
+  @Option(
+      names = "--time-limit",
+      defaultValue = "60",
+      paramLabel = "SECONDS",
+      description = "Length of the workload's main phase (default 60; 90s, 2m also work).")
+  String timeLimit;
+
+  @Option(
+      names = "--concurrency",
+      defaultValue = "10",
+      description = "Client processes at once (default 10).")
+  int concurrency;
+
+  @Option(
+      names = "--rate",
+      defaultValue = "0",
+      description = "Ops per second over all clients; 0 = as fast as they go (default 0).")
+  double rate;
+
+  @Option(
+      names = "--protocol",
+      defaultValue = "http",
+      description = "Client protocol: http or grpc (default ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(
+      names = "--seed",
+      description = "Seed of the ops and faults; the same seed replays them (default: random).")
+  Long seed;
+
+  @Option(
+      names = "--bug",
+      paramLabel = "NAME",
+      description = "Switch on a deliberate bug in every node, e.g. stale-read.")
+  String bug;
+
+  @Option(
+      names = "--test-count",
+      defaultValue = "1",
+      description = "Runs, with seeds S, S+1, ...; prints a table (default 1).")
+  int testCount;
+
+  @Option(
+      names = "--store",
+      defaultValue = "store",
+      paramLabel = "DIR",
+      description = "Where run directories go (default ./store).")
+  Path store;
+
+  @Option(
+      names = "--recovery-wait",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description =
+          "After healing, how long to wait for a leader before the final reads" + " (default 10).")
+  String recoveryWait;
+
+  @Option(
+      names = "--interval",
+      defaultValue = "10",
+      paramLabel = "SECONDS",
+      description = "Typical length of a fault and of the quiet gap after it (default 10).")
+  String interval;
+
+  @Override
+  public Integer call() {
+    PrintStream err = System.err;
+    TestOptions options;
+    try {
+      options = options(seed == null ? new SecureRandom().nextLong() >>> 1 : seed);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (!NetworkSandbox.isInside()) {
+      Optional<String> unavailable = NetworkSandbox.unavailableReason();
+      if (unavailable.isEmpty()) {
+        return NetworkSandbox.reexecInside(argsWithSeed(options.seed()));
+      }
+      if (options.nemesis().needsPartitions()) {
+        err.println(
+            "faultline test: --nemesis "
+                + options.nemesis().spec()
+                + " needs the network sandbox for partitions, which is unavailable: "
+                + unavailable.get());
+        return ExitCode.ERROR;
+      }
+      err.println(
+          "faultline test: warning: network sandbox unavailable ("
+              + unavailable.get()
+              + "); running the nodes on loopback, which is fine without partitions");
+    }
+    return runAll(options, err);
+  }
+
+  /** The options as given, with {@code seed} for the first run. */
+  TestOptions options(long firstSeed) {
+    return new TestOptions(
+        nodes,
+        workload,
+        NemesisChoice.parse(nemesis, ClockFault.library().isPresent()),
+        duration("--time-limit", timeLimit),
+        concurrency,
+        rate,
+        protocol.toLowerCase(Locale.ROOT),
+        firstSeed,
+        Optional.ofNullable(bug),
+        testCount,
+        store,
+        duration("--recovery-wait", recoveryWait),
+        duration("--interval", interval));
+  }
+
+  private static Duration duration(String option, String text) {
+    try {
+      return CheckCommand.parseDuration(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          option + " " + text + ": not a duration; write seconds (60) or e.g. 90s, 2m");
+    }
+  }
+
+  private int runAll(TestOptions options, PrintStream err) {
+    PrintStream out = System.out;
+    List<String> commandLine = originalArgs();
+    var verdicts = new ArrayList<RunVerdict>();
+    var rows = new ArrayList<String>();
+    for (int i = 0; i < options.testCount(); i++) {
+      TestOptions one = options.withSeed(options.seed() + i);
+      TestRun.Outcome outcome =
+          new TestRun(
+                  one,
+                  LocalDeployment.factory(NodeCommandLine.thisProgram()),
+                  commandLine,
+                  VersionProvider.commit(),
+                  err,
+                  System.console() != null,
+                  TestRun.Timing.defaults())
+              .run();
+      verdicts.add(outcome.verdict());
+      out.println("faultline test: " + outcome.summary());
+      out.flush();
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "%4d  %20d  %-8s  %s",
+              i + 1,
+              one.seed(),
+              outcome.verdict().name(),
+              outcome.run().map(r -> r.dir().toString()).orElse("-")));
+    }
+    if (options.testCount() > 1) {
+      out.println();
+      out.printf(Locale.ROOT, "%4s  %20s  %-8s  %s%n", "run", "seed", "verdict", "directory");
+      rows.forEach(out::println);
+      out.println(table(verdicts));
+    }
+    out.flush();
+    return RunVerdict.worst(verdicts).exitCode();
+  }
+
+  /** E.g. {@code runs 5 valid 4 invalid 1 unknown 0 failed 0}. */
+  static String table(List<RunVerdict> verdicts) {
+    long[] counts = new long[RunVerdict.values().length];
+    verdicts.forEach(v -> counts[v.ordinal()]++);
+    return String.format(
+        Locale.ROOT,
+        "runs %d  valid %d  invalid %d  unknown %d  failed %d",
+        verdicts.size(),
+        counts[RunVerdict.VALID.ordinal()],
+        counts[RunVerdict.INVALID.ordinal()],
+        counts[RunVerdict.UNKNOWN.ordinal()],
+        counts[RunVerdict.FAILED.ordinal()]);
+  }
+
+  private List<String> originalArgs() {
+    CommandLine.ParseResult root = spec.root().commandLine().getParseResult();
+    return root == null ? List.of() : List.copyOf(root.originalArgs());
+  }
+
+  /** The command line to re-execute inside the sandbox, with the seed fixed so both agree. */
+  private String[] argsWithSeed(long s) {
+    var args = new ArrayList<>(originalArgs());
+    if (seed == null) {
+      args.add("--seed");
+      args.add(Long.toString(s));
+    }
+    return args.toArray(String[]::new);
+  }
+}

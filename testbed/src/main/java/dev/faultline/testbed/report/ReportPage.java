@@ -1,0 +1,311 @@
+package dev.faultline.testbed.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Renders report.html: one self-contained page (styles, scripts, chart library and data inlined,
+ * nothing fetched) with the verdict in words, how to reproduce the run, per-function stats, charts
+ * with fault windows shaded, availability per fault, the checker's counterexample, node log
+ * excerpts and links to the raw files.
+ */
+final class ReportPage {
+  private ReportPage() {}
+
+  private static final String UPLOT = "META-INF/resources/webjars/uplot/";
+
+  /** Everything the page shows, computed beforehand. */
+  record Content(
+      RunDir run,
+      String title,
+      Banner banner,
+      List<FunctionStats> stats,
+      List<FaultWindow> windows,
+      List<Availability> availability,
+      String chartJson,
+      String checkSection,
+      List<NodeLogs.Excerpt> logs,
+      String logsNote) {}
+
+  static String render(Content c) {
+    StringBuilder b = new StringBuilder(1 << 20);
+    b.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<title>")
+        .append(esc(c.title()))
+        .append(" — ")
+        .append(c.banner().verdict())
+        .append("</title>\n<style>")
+        .append(uplot("dist/uPlot.min.css"))
+        .append("</style>\n<style>")
+        .append(resource("report.css"))
+        .append("</style>\n</head>\n<body>\n<h1>")
+        .append(esc(c.title()))
+        .append("</h1>\n");
+    banner(b, c.banner());
+    if (!c.run().problems().isEmpty()) {
+      b.append("<ul class=\"problems\" id=\"fl-problems\">");
+      for (String p : c.run().problems()) {
+        b.append("<li>").append(esc(p)).append("</li>");
+      }
+      b.append("</ul>\n");
+    }
+    reproduce(b, c.run().test());
+    stats(b, c.stats());
+    charts(b, c);
+    availability(b, c.availability());
+    b.append("<h2 id=\"counterexample\">")
+        .append(c.banner().verdict().equals("invalid") ? "Counterexample" : "The checker")
+        .append("</h2>\n");
+    if (c.checkSection() != null) {
+      if (!c.banner().verdict().equals("invalid")) {
+        b.append("<p class=\"muted\">No counterexample: the checker's result and the order it")
+            .append(" found.</p>\n");
+      }
+      b.append(c.checkSection()).append('\n');
+    } else {
+      b.append("<p class=\"muted\">")
+          .append(
+              c.banner().verdict().equals("invalid")
+                  ? "check.html is missing, so the checker's timeline cannot be shown."
+                  : "None: the checker found no violation to show.")
+          .append("</p>\n");
+    }
+    logs(b, c.logs(), c.logsNote());
+    files(b, c.run());
+    b.append("<script type=\"application/json\" id=\"fl-data\">")
+        .append(c.chartJson().replace("</", "<\\/"))
+        .append("</script>\n<script>")
+        .append(uplot("dist/uPlot.iife.min.js"))
+        .append("</script>\n<script>")
+        .append(resource("report.js"))
+        .append("</script>\n</body></html>\n");
+    return b.toString();
+  }
+
+  private static void banner(StringBuilder b, Banner banner) {
+    b.append("<div class=\"verdict verdict-")
+        .append(banner.verdict())
+        .append("\" id=\"fl-verdict\" data-verdict=\"")
+        .append(banner.verdict())
+        .append("\"><p class=\"headline\">")
+        .append(esc(banner.headline()))
+        .append("</p>");
+    for (String d : banner.details()) {
+      b.append("<p>").append(esc(d)).append("</p>");
+    }
+    b.append("</div>\n");
+  }
+
+  private static void reproduce(StringBuilder b, JsonNode test) {
+    b.append("<h2>The test</h2>\n");
+    if (test == null) {
+      b.append("<p class=\"muted\">test.json is missing: options, seed and command unknown.</p>\n");
+      return;
+    }
+    String command =
+        JsonPaths.commandLine(test, "command_line", "command", "commandLine", "reproduce");
+    String seed = JsonPaths.text(test, "seed", "options.seed");
+    String commit = JsonPaths.text(test, "git_commit", "commit", "gitCommit", "git.commit");
+    b.append("<table class=\"fl\">");
+    row(b, "seed", seed == null ? "(not recorded)" : seed);
+    row(b, "git commit", commit == null ? "(not recorded)" : commit);
+    b.append("</table>\n<p>Reproduce with:</p>\n<pre id=\"fl-command\">")
+        .append(esc(command == null ? "(test.json records no command)" : command))
+        .append("</pre>\n<details open><summary>Options</summary><table class=\"fl\">");
+    JsonNode options = JsonPaths.at(test, "options");
+    JsonNode shown = options != null && options.isObject() ? options : test;
+    for (Iterator<Map.Entry<String, JsonNode>> it = shown.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      JsonNode v = e.getValue();
+      row(b, e.getKey(), v.isTextual() ? v.asText() : v.toString());
+    }
+    b.append("</table></details>\n");
+  }
+
+  private static void stats(StringBuilder b, List<FunctionStats> stats) {
+    b.append("<h2>Operations</h2>\n<table class=\"fl\" id=\"fl-stats\"><tr><th>f</th>")
+        .append("<th>calls</th><th>ok</th><th>fail</th><th>info</th><th>pending</th></tr>");
+    for (FunctionStats s : stats) {
+      b.append("<tr><th>").append(esc(s.f())).append("</th>");
+      cell(b, Integer.toString(s.calls()));
+      for (int n : new int[] {s.ok(), s.fail(), s.info(), s.pending()}) {
+        cell(b, n + " (" + percent(s.share(n)) + ")");
+      }
+      b.append("</tr>");
+    }
+    b.append("</table>\n<p class=\"muted\">ok: took effect; fail: certainly did not;")
+        .append(" info: may or may not have (timeout, lost connection); pending: never")
+        .append(" completed.</p>\n");
+  }
+
+  private static void charts(StringBuilder b, Content c) {
+    b.append("<h2>Over time</h2>\n");
+    if (c.windows().isEmpty()) {
+      b.append("<p class=\"muted\">No fault windows: the history holds no nemesis events.</p>\n");
+    } else {
+      b.append("<p>Shaded: fault windows (from the nemesis's start/stop events).</p>\n");
+    }
+    if (c.run().history() == null || c.stats().isEmpty() || c.stats().get(0).calls() == 0) {
+      b.append("<p class=\"muted\" id=\"fl-no-charts\">")
+          .append(c.run().history() == null ? "No history" : "No client operations")
+          .append(", so no charts.</p>\n");
+      return;
+    }
+    for (String id : List.of("fl-latency", "fl-quantiles", "fl-throughput")) {
+      b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>\n");
+    }
+  }
+
+  private static void availability(StringBuilder b, List<Availability> rows) {
+    b.append("<h2>Availability</h2>\n<table class=\"fl\" id=\"fl-availability\"><tr>")
+        .append("<th>while</th><th>from (s)</th><th>to (s)</th><th>calls</th><th>ok</th>")
+        .append("<th>fail</th><th>info</th><th>succeeded</th></tr>");
+    for (Availability a : rows) {
+      b.append("<tr><th>").append(esc(a.label())).append("</th>");
+      FaultWindow w = a.window();
+      cell(b, w == null ? "" : String.format(Locale.ROOT, "%.2f", w.start() / 1e9));
+      cell(
+          b,
+          w == null
+              ? ""
+              : String.format(Locale.ROOT, "%.2f", w.end() / 1e9) + (w.healed() ? "" : " (open)"));
+      cell(b, Integer.toString(a.calls()));
+      cell(b, Integer.toString(a.ok()));
+      cell(b, Integer.toString(a.fail()));
+      cell(b, Integer.toString(a.info()));
+      b.append("<td class=\"n")
+          .append(a.calls() > 0 && a.okShare() < 0.5 ? " rate-bad" : "")
+          .append("\">")
+          .append(a.calls() == 0 ? "no calls" : percent(a.okShare()))
+          .append("</td></tr>");
+    }
+    b.append("</table>\n<p class=\"muted\">A call counts in the window it was invoked in;")
+        .append(" calls that never completed are not counted.</p>\n");
+  }
+
+  private static void logs(StringBuilder b, List<NodeLogs.Excerpt> logs, String note) {
+    b.append("<h2>Node logs</h2>\n");
+    if (logs.isEmpty()) {
+      b.append("<p class=\"muted\">No node logs (nodes/*/*.log) in this run.</p>\n");
+      return;
+    }
+    b.append("<p class=\"muted\">").append(esc(note)).append("</p>\n");
+    for (NodeLogs.Excerpt e : logs) {
+      b.append("<details open class=\"fl-log\"><summary><b>")
+          .append(esc(e.node()))
+          .append("</b> ")
+          .append(esc(e.file().getFileName().toString()))
+          .append(" — ")
+          .append(esc(e.how()))
+          .append("</summary><pre>");
+      for (String line : e.lines()) {
+        b.append(esc(line)).append('\n');
+      }
+      b.append("</pre></details>\n");
+    }
+  }
+
+  private static void files(StringBuilder b, RunDir run) {
+    b.append("<h2>Raw files</h2>\n<ul id=\"fl-files\">");
+    for (String name :
+        List.of(
+            RunDir.HISTORY,
+            RunDir.HISTORY_EDN,
+            RunDir.RESULTS,
+            RunDir.TEST,
+            RunDir.CHECK,
+            RunDir.JUNIT)) {
+      Path p = run.dir().resolve(name);
+      if (Files.isRegularFile(p) || name.equals(RunDir.JUNIT)) {
+        link(b, name);
+      }
+    }
+    for (Path log : run.nodeLogs()) {
+      link(b, run.dir().relativize(log).toString().replace('\\', '/'));
+    }
+    b.append("</ul>\n");
+  }
+
+  private static void link(StringBuilder b, String rel) {
+    b.append("<li><a href=\"").append(esc(rel)).append("\">").append(esc(rel)).append("</a></li>");
+  }
+
+  private static void row(StringBuilder b, String name, String value) {
+    b.append("<tr><th>")
+        .append(esc(name))
+        .append("</th><td><code>")
+        .append(esc(value))
+        .append("</code></td></tr>");
+  }
+
+  private static void cell(StringBuilder b, String text) {
+    b.append("<td class=\"n\">").append(esc(text)).append("</td>");
+  }
+
+  static String percent(double share) {
+    return String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  static String esc(String s) {
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      switch (ch) {
+        case '&' -> b.append("&amp;");
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '"' -> b.append("&quot;");
+        default -> b.append(ch);
+      }
+    }
+    return b.toString();
+  }
+
+  /** The version of the uPlot WebJar on the class path, from its Maven metadata. */
+  static String uplotVersion() {
+    Properties p = new Properties();
+    try (InputStream in =
+        ReportPage.class
+            .getClassLoader()
+            .getResourceAsStream("META-INF/maven/org.webjars.npm/uplot/pom.properties")) {
+      if (in == null) {
+        throw new IllegalStateException(
+            "the uPlot WebJar (org.webjars.npm:uplot) is not on the class path; rebuild faultline");
+      }
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String uplot(String file) {
+    return load(ReportPage.class.getClassLoader(), UPLOT + uplotVersion() + "/" + file);
+  }
+
+  private static String resource(String name) {
+    return load(ReportPage.class.getClassLoader(), "dev/faultline/testbed/report/" + name);
+  }
+
+  private static String load(ClassLoader loader, String path) {
+    try (InputStream in = loader.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path + "; rebuild faultline");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,38 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.nemesis.cluster.Cluster;
+import dev.faultline.nemesis.cluster.LeaderProbe;
+import dev.faultline.nemesis.net.Net;
+import dev.faultline.workloads.client.ClientFactory;
+import java.util.Optional;
+
+/**
+ * The cluster a run tests and how to reach it: its nodes (not yet started), the network that
+ * partitions them (empty when it cannot), how to ask a node for its leader, and clients for the
+ * workload. Closing it tears everything down.
+ */
+public interface Deployment extends AutoCloseable {
+  Cluster cluster();
+
+  Optional<Net> net();
+
+  LeaderProbe leaderProbe();
+
+  /** Whether the node says it is ready to serve ({@code GET /readyz}: it knows a leader). */
+  boolean ready(String nodeId);
+
+  /** Opens a client per process; each request gives up after {@code timeout}. */
+  ClientFactory clients(java.time.Duration timeout);
+
+  /** E.g. {@code sandbox (10.77.0.0/24)} or {@code loopback (127.77.0.0/24)}, for the report. */
+  String network();
+
+  @Override
+  void close();
+
+  /** Makes the deployment of one run. */
+  @FunctionalInterface
+  interface Factory {
+    Deployment open(TestOptions options, RunDirectory run) throws Exception;
+  }
+}

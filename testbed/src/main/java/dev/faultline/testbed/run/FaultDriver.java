@@ -1,0 +1,212 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.nemesis.Fault;
+import dev.faultline.nemesis.FaultOutcome;
+import dev.faultline.nemesis.Nemesis;
+import dev.faultline.workloads.FaultWindow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Walks a fault schedule on its own thread: at each window's start it plans the fault, records
+ * {@code start-<kind>} with the targets <em>before</em> the nemesis acts, and at the window's end
+ * (or on {@link #finish}) stops it and records {@code stop-<kind>}. Every recorded start gets a
+ * recorded stop, whatever fails in between; healing the whole cluster is the caller's {@code
+ * finally} ({@link Nemesis#healAll}). Window times count from {@link #start}; entries are stamped
+ * with the clock given (the history recorder's), so they line up with the history.
+ */
+public final class FaultDriver {
+  /** Where the driver writes nemesis events (the history, process {@code nemesis}). */
+  @FunctionalInterface
+  public interface EventSink {
+    void record(String f, Map<String, Object> value);
+  }
+
+  /**
+   * One fault as it happened: when it started and stopped (on the clock the driver was given, the
+   * history's) and what starting and stopping did.
+   */
+  public record Entry(
+      FaultKind kind,
+      Fault fault,
+      long startNanos,
+      long stopNanos,
+      FaultOutcome started,
+      FaultOutcome stopped) {}
+
+  private final Nemesis nemesis;
+  private final FaultPlanner planner;
+  private final List<FaultWindow> windows;
+  private final EventSink sink;
+  private final LongSupplier clock;
+  private final List<Entry> entries = new ArrayList<>();
+  private final List<String> problems = new ArrayList<>();
+  private volatile boolean stopping;
+  private volatile FaultKind active;
+  private volatile long startNanos;
+  private Thread thread;
+
+  public FaultDriver(
+      Nemesis nemesis,
+      FaultPlanner planner,
+      List<FaultWindow> windows,
+      EventSink sink,
+      LongSupplier clock) {
+    this.nemesis = nemesis;
+    this.clock = clock;
+    this.planner = planner;
+    this.windows = List.copyOf(windows);
+    this.sink = sink;
+  }
+
+  /** Starts walking the schedule; window times count from now. */
+  public synchronized void start() {
+    if (thread != null) {
+      throw new IllegalStateException("a fault driver runs once");
+    }
+    startNanos = System.nanoTime();
+    thread = new Thread(this::walk, "faultline-nemesis");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  /**
+   * Ends the schedule now: the fault in force is stopped (and its stop recorded) before this
+   * returns. Safe to call more than once, and before {@link #start}.
+   */
+  public void finish() {
+    stopping = true;
+    Thread t;
+    synchronized (this) {
+      t = thread;
+    }
+    if (t == null || t == Thread.currentThread()) {
+      return;
+    }
+    LockSupport.unpark(t);
+    boolean interrupted = false;
+    while (t.isAlive()) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** The kind of fault in force now, if any (for the progress line). */
+  public Optional<FaultKind> active() {
+    return Optional.ofNullable(active);
+  }
+
+  /** Faults started and stopped so far, in order. */
+  public synchronized List<Entry> entries() {
+    return List.copyOf(entries);
+  }
+
+  /** What went wrong planning or recording faults (the faults themselves report in outcomes). */
+  public synchronized List<String> problems() {
+    return List.copyOf(problems);
+  }
+
+  private void walk() {
+    for (FaultWindow window : windows) {
+      if (!waitUntil(window.start())) {
+        return;
+      }
+      FaultKind kind;
+      Fault fault;
+      try {
+        kind = FaultKind.parse(window.fault());
+        fault = planner.plan(kind, nemesis.leader());
+      } catch (RuntimeException e) {
+        problem("cannot plan " + window.fault() + " at " + window.start() + ": " + e.getMessage());
+        continue;
+      }
+      if (!inject(kind, fault, window.end())) {
+        return;
+      }
+    }
+  }
+
+  /** Runs one fault to its end; false when the driver must stop. */
+  private boolean inject(FaultKind kind, Fault fault, Duration end) {
+    long begun = elapsed();
+    try {
+      sink.record(fault.startName(), fault.asValue());
+    } catch (RuntimeException e) {
+      problem("cannot record " + fault.startName() + ": " + e.getMessage());
+      return false;
+    }
+    active = kind;
+    FaultOutcome started = null;
+    try {
+      started = nemesis.start(fault);
+      return waitUntil(end);
+    } catch (RuntimeException e) {
+      started = new FaultOutcome(fault, fault.startName(), fault.asValue(), Optional.of(text(e)));
+      return false;
+    } finally {
+      stop(kind, fault, begun, started);
+      active = null;
+    }
+  }
+
+  private void stop(FaultKind kind, Fault fault, long begun, FaultOutcome started) {
+    FaultOutcome stopped;
+    try {
+      stopped = nemesis.stop(fault);
+    } catch (RuntimeException e) {
+      stopped = new FaultOutcome(fault, fault.stopName(), fault.asValue(), Optional.of(text(e)));
+    }
+    var value = new LinkedHashMap<String, Object>(stopped.value());
+    if (started != null) {
+      // What the start did (e.g. the WAL damage) is known only now; the start event came before.
+      started.value().forEach(value::putIfAbsent);
+      started.error().ifPresent(e -> value.put("start-error", e));
+    }
+    stopped.error().ifPresent(e -> value.put("stop-error", e));
+    try {
+      sink.record(fault.stopName(), value);
+    } catch (RuntimeException e) {
+      problem("cannot record " + fault.stopName() + ": " + e.getMessage());
+    }
+    synchronized (this) {
+      entries.add(new Entry(kind, fault, begun, elapsed(), started, stopped));
+    }
+  }
+
+  /** Parks until {@code at} after the start; false when told to stop first. */
+  private boolean waitUntil(Duration at) {
+    long deadline = startNanos + at.toNanos();
+    while (!stopping) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return true;
+      }
+      LockSupport.parkNanos(Math.min(left, Duration.ofMillis(200).toNanos()));
+    }
+    return false;
+  }
+
+  private long elapsed() {
+    return clock.getAsLong();
+  }
+
+  private synchronized void problem(String text) {
+    problems.add(text);
+  }
+
+  private static String text(RuntimeException e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}

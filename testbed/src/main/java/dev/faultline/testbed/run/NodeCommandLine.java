@@ -1,0 +1,115 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.nemesis.cluster.NodeLauncher;
+import dev.faultline.nemesis.cluster.NodeSpec;
+import dev.faultline.nemesis.net.NodeAddress;
+import dev.faultline.testbed.Faultline;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The command line of one node of a test cluster: this very program ({@code java -jar
+ * faultline.jar}, or its class path when not run from a jar) with {@code node --id ... --peers
+ * ...}. Every node has its own address, so all use the same ports.
+ */
+public final class NodeCommandLine implements NodeLauncher {
+  public static final int HTTP_PORT = 8080;
+  public static final int GRPC_PORT = 9090;
+  public static final int PEER_PORT = 7070;
+
+  /** Small heaps and the client compiler: a whole cluster shares a small machine. */
+  private static final List<String> NODE_JVM_FLAGS =
+      List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
+
+  private final List<String> program;
+  private final Path work;
+  private final Optional<String> bug;
+
+  /**
+   * @param program how to start this program, e.g. {@link #thisProgram()}
+   * @param work the directory holding each node's {@code <id>/} working directory
+   * @param bug a deliberate bug to switch on in every node
+   */
+  public NodeCommandLine(List<String> program, Path work, Optional<String> bug) {
+    this.program = List.copyOf(program);
+    this.work = work;
+    this.bug = bug;
+  }
+
+  @Override
+  public NodeSpec spec(NodeAddress self, List<NodeAddress> all) {
+    Path dir = work.resolve(self.id()).toAbsolutePath();
+    Path data = dir.resolve("data");
+    var argv = new ArrayList<>(program);
+    argv.addAll(
+        List.of(
+            "node",
+            "--id",
+            self.id(),
+            "--data",
+            data.toString(),
+            "--http",
+            self.hostPort(HTTP_PORT),
+            "--grpc",
+            self.hostPort(GRPC_PORT),
+            "--peer",
+            self.hostPort(PEER_PORT),
+            "--peers",
+            all.stream()
+                .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
+                .collect(Collectors.joining(","))));
+    bug.ifPresent(
+        b -> {
+          argv.add("--bug");
+          argv.add(b);
+        });
+    return new NodeSpec(self.id(), argv, Map.of(), dir, data, dir.resolve("stdout.log"));
+  }
+
+  /**
+   * {@code java <flags> -jar <the jar holding this class>}, or {@code java <flags> -cp <class path>
+   * dev.faultline.testbed.Faultline} when the class was loaded from a directory (tests).
+   */
+  public static List<String> thisProgram() {
+    String java =
+        ProcessHandle.current()
+            .info()
+            .command()
+            .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    var argv = new ArrayList<String>();
+    argv.add(java);
+    argv.addAll(NODE_JVM_FLAGS);
+    Optional<Path> jar = thisJar();
+    if (jar.isPresent()) {
+      argv.add("-jar");
+      argv.add(jar.get().toString());
+    } else {
+      argv.add("-cp");
+      argv.add(System.getProperty("java.class.path"));
+      argv.add(Faultline.class.getName());
+    }
+    return argv;
+  }
+
+  /** The jar the {@code faultline} main class was loaded from, if it was loaded from a jar. */
+  public static Optional<Path> thisJar() {
+    try {
+      var source = Faultline.class.getProtectionDomain().getCodeSource();
+      if (source == null) {
+        return Optional.empty();
+      }
+      Path path = Path.of(source.getLocation().toURI()).toAbsolutePath();
+      return Files.isRegularFile(path) && path.toString().endsWith(".jar")
+          ? Optional.of(path)
+          : Optional.empty();
+    } catch (URISyntaxException | IllegalArgumentException e) {
+      return Optional.empty();
+    }
+  }
+}

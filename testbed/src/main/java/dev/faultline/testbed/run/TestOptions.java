@@ -1,0 +1,135 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.workloads.Workload;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Everything that decides what one {@code faultline test} run does. Together with the commit of the
+ * jar, the seed replays the same schedule of operations and faults.
+ *
+ * @param nodes cluster size
+ * @param workload {@code kv}, {@code register} or {@code set}
+ * @param nemesis the fault kinds to schedule
+ * @param timeLimit length of the main phase
+ * @param concurrency client processes at once
+ * @param rate ops per second over all processes, 0 for as fast as they go
+ * @param protocol {@code http} or {@code grpc}
+ * @param seed the source of every choice: ops, fault times, shapes and targets
+ * @param bug a deliberate bug passed to every node ({@code --bug NAME}), if any
+ * @param testCount how many runs (seeds seed, seed+1, ...)
+ * @param store where run directories go
+ * @param recoveryWait after healing, how long to wait for a leader before the final reads
+ * @param interval typical length of a fault window and of the quiet gap after it
+ */
+public record TestOptions(
+    int nodes,
+    String workload,
+    NemesisChoice nemesis,
+    Duration timeLimit,
+    int concurrency,
+    double rate,
+    String protocol,
+    long seed,
+    Optional<String> bug,
+    int testCount,
+    Path store,
+    Duration recoveryWait,
+    Duration interval) {
+
+  public static final List<String> PROTOCOLS = List.of("http", "grpc");
+
+  public TestOptions {
+    if (nodes < 1 || nodes > 253) {
+      throw new IllegalArgumentException("--nodes " + nodes + ": use 1..253 (5 is usual)");
+    }
+    Workload.named(workload);
+    if (nemesis.needsPartitions() && nodes < 2) {
+      throw new IllegalArgumentException("--nemesis partition needs --nodes 2 or more");
+    }
+    if (timeLimit.isNegative() || timeLimit.isZero()) {
+      throw new IllegalArgumentException(
+          "--time-limit must be positive, was " + seconds(timeLimit));
+    }
+    if (concurrency < 1) {
+      throw new IllegalArgumentException("--concurrency must be at least 1, was " + concurrency);
+    }
+    if (!(rate >= 0) || Double.isInfinite(rate)) {
+      throw new IllegalArgumentException("--rate must be a number >= 0 (0: no limit), was " + rate);
+    }
+    if (!PROTOCOLS.contains(protocol)) {
+      throw new IllegalArgumentException("--protocol " + protocol + ": use http or grpc");
+    }
+    if (testCount < 1) {
+      throw new IllegalArgumentException("--test-count must be at least 1, was " + testCount);
+    }
+    if (recoveryWait.isNegative()) {
+      throw new IllegalArgumentException("--recovery-wait must not be negative");
+    }
+    if (interval.isNegative() || interval.isZero()) {
+      throw new IllegalArgumentException("--interval must be positive, was " + seconds(interval));
+    }
+    bug.ifPresent(
+        b -> {
+          if (b.isBlank() || b.contains(" ")) {
+            throw new IllegalArgumentException("--bug '" + b + "': one bug name, e.g. stale-read");
+          }
+        });
+  }
+
+  /** The same options with another seed (the i-th run of {@code --test-count}). */
+  public TestOptions withSeed(long s) {
+    return new TestOptions(
+        nodes,
+        workload,
+        nemesis,
+        timeLimit,
+        concurrency,
+        rate,
+        protocol,
+        s,
+        bug,
+        testCount,
+        store,
+        recoveryWait,
+        interval);
+  }
+
+  /** Node ids {@code n1..nN}. */
+  public List<String> nodeIds() {
+    return java.util.stream.IntStream.rangeClosed(1, nodes).mapToObj(i -> "n" + i).toList();
+  }
+
+  /** The run directory's name under the store, e.g. {@code kv-partition+kill+pause}. */
+  public String runName() {
+    return workload + "-" + nemesis.dirName();
+  }
+
+  /** Every option as plain values, for test.json. */
+  public Map<String, Object> toMap() {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("nodes", nodes);
+    m.put("workload", workload);
+    m.put("nemesis", nemesis.spec());
+    m.put("faults", FaultKind.names(nemesis.kinds()));
+    m.put("time_limit_s", seconds(timeLimit));
+    m.put("concurrency", concurrency);
+    m.put("rate", rate);
+    m.put("protocol", protocol);
+    m.put("seed", seed);
+    m.put("bug", bug.orElse(null));
+    m.put("test_count", testCount);
+    m.put("store", store.toString());
+    m.put("recovery_wait_s", seconds(recoveryWait));
+    m.put("interval_s", seconds(interval));
+    return m;
+  }
+
+  private static double seconds(Duration d) {
+    return d.toMillis() / 1000.0;
+  }
+}

@@ -1,0 +1,341 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.checker.CheckOptions;
+import dev.faultline.checker.CheckResult;
+import dev.faultline.checker.Checker;
+import dev.faultline.checker.model.Models;
+import dev.faultline.checker.report.CheckReportPage;
+import dev.faultline.histories.History;
+import dev.faultline.histories.HistoryRecorder;
+import dev.faultline.histories.OpType;
+import dev.faultline.histories.format.HistoryFiles;
+import dev.faultline.histories.format.HistoryFormat;
+import dev.faultline.nemesis.Nemesis;
+import dev.faultline.nemesis.cluster.Cluster;
+import dev.faultline.nemesis.cluster.NodeState;
+import dev.faultline.workloads.FaultWindow;
+import dev.faultline.workloads.NemesisSchedule;
+import dev.faultline.workloads.Workload;
+import dev.faultline.workloads.WorkloadAnalysis;
+import dev.faultline.workloads.WorkloadOptions;
+import dev.faultline.workloads.run.OpRecorder;
+import dev.faultline.workloads.run.PoolOptions;
+import dev.faultline.workloads.run.WorkerPool;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One test run, start to finish: makes the run directory and test.json, starts the cluster and
+ * waits for a leader, drives the workload while a {@link FaultDriver} walks the seeded fault
+ * schedule, heals everything ({@link Nemesis#healAll} in a {@code finally}), waits for recovery,
+ * does the final reads, tears the cluster down (always), collects the nodes' logs, checks the
+ * history and writes results.json. Never throws: a run that cannot be carried out ends {@link
+ * RunVerdict#FAILED} with a one-line reason.
+ */
+public final class TestRun {
+  /** How a run ended, where its files are, and one line that says so. */
+  public record Outcome(RunVerdict verdict, Optional<RunDirectory> run, String summary) {}
+
+  /** Bounds that are not command-line options. */
+  public record Timing(Duration startupWait, Duration requestTimeout, Duration diskReadyWait) {
+    public static Timing defaults() {
+      return new Timing(Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(20));
+    }
+  }
+
+  private final TestOptions options;
+  private final Deployment.Factory deployments;
+  private final List<String> commandLine;
+  private final String commit;
+  private final PrintStream err;
+  private final boolean terminal;
+  private final Timing timing;
+
+  public TestRun(
+      TestOptions options,
+      Deployment.Factory deployments,
+      List<String> commandLine,
+      String commit,
+      PrintStream err,
+      boolean terminal,
+      Timing timing) {
+    this.options = options;
+    this.deployments = deployments;
+    this.commandLine = List.copyOf(commandLine);
+    this.commit = commit;
+    this.err = err;
+    this.terminal = terminal;
+    this.timing = timing;
+  }
+
+  public Outcome run() {
+    Instant started = Instant.now();
+    RunDirectory run;
+    HistoryRecorder recorder;
+    try {
+      run = RunDirectory.create(options.store(), options.runName(), started);
+      RunReport.write(run.testJson(), RunReport.testJson(options, commandLine, commit, started));
+      recorder = HistoryRecorder.open(run.historyJsonl());
+    } catch (IOException | RuntimeException e) {
+      return new Outcome(
+          RunVerdict.FAILED,
+          Optional.empty(),
+          "FAILED: cannot create the run directory under " + options.store() + ": " + text(e));
+    }
+    var state = new RunState();
+    try (recorder) {
+      execute(run, recorder, state);
+    } catch (Exception e) {
+      state.fail(e);
+    }
+    return finish(run, recorder.history(), started, state);
+  }
+
+  /** What the run gathered on its way; filled in as far as it got. */
+  private static final class RunState {
+    Optional<String> error = Optional.empty();
+    String network = "not started";
+    List<FaultDriver.Entry> faults = List.of();
+    List<String> nemesisProblems = List.of();
+    final List<String> healProblems = new ArrayList<>();
+    List<String> unreadKeys = List.of();
+
+    void fail(Throwable e) {
+      if (error.isEmpty()) {
+        error = Optional.of(text(e));
+      }
+    }
+  }
+
+  private void execute(RunDirectory run, HistoryRecorder recorder, RunState state)
+      throws Exception {
+    Deployment deployment = deployments.open(options, run);
+    try {
+      state.network = deployment.network();
+      Cluster cluster = deployment.cluster();
+      cluster.start();
+      if (!awaitLeader(deployment, timing.startupWait(), true)) {
+        throw new IllegalStateException(
+            "no leader within "
+                + timing.startupWait().toSeconds()
+                + " s of starting "
+                + options.nodes()
+                + " nodes; see "
+                + run.nodes()
+                + "/<node>/ for their logs");
+      }
+      var seeds = new SplittableRandom(options.seed());
+      Nemesis nemesis =
+          new Nemesis(
+              cluster,
+              deployment.net(),
+              deployment.leaderProbe(),
+              seeds.split(),
+              timing.diskReadyWait());
+      FaultPlanner planner = new FaultPlanner(cluster.nodeIds(), seeds.split());
+      List<FaultWindow> windows =
+          NemesisSchedule.plan(
+              options.seed(),
+              options.timeLimit(),
+              options.interval(),
+              FaultKind.names(options.nemesis().kinds()));
+      FaultDriver driver =
+          new FaultDriver(
+              nemesis,
+              planner,
+              windows,
+              (f, value) -> recorder.nemesis(OpType.INFO, f, value),
+              recorder::nanosSinceStart);
+      PoolOptions pool =
+          PoolOptions.defaults()
+              .withConcurrency(options.concurrency())
+              .withTimeLimit(options.timeLimit())
+              .withRate(options.rate());
+      WorkerPool workers =
+          new WorkerPool(
+              Workload.named(options.workload())
+                  .generator(options.seed(), WorkloadOptions.defaults()),
+              deployment.clients(timing.requestTimeout()),
+              OpRecorder.of(recorder),
+              pool);
+      try (ProgressLine progress =
+          new ProgressLine(
+              err,
+              terminal,
+              options.timeLimit(),
+              () -> new ProgressLine.Snapshot(workers.progress(), driver.active()))) {
+        progress.start();
+        driver.start();
+        WorkerPool.Result result =
+            workers.run(
+                () -> {
+                  driver.finish();
+                  state.healProblems.addAll(nemesis.healAll());
+                  if (!awaitLeader(deployment, options.recoveryWait(), false)) {
+                    err.println(
+                        "faultline test: no leader "
+                            + options.recoveryWait().toSeconds()
+                            + " s after healing; doing the final reads anyway");
+                  }
+                });
+        state.unreadKeys = result.unreadKeys();
+      } finally {
+        driver.finish();
+        // Always, also after an error: no node stays down, paused, cut off or skewed.
+        state.healProblems.addAll(nemesis.healAll());
+        state.faults = driver.entries();
+        state.nemesisProblems = driver.problems();
+      }
+    } finally {
+      tearDown(deployment, run, state);
+    }
+  }
+
+  private void tearDown(Deployment deployment, RunDirectory run, RunState state) {
+    try {
+      Cluster cluster = deployment.cluster();
+      for (String id : cluster.nodeIds()) {
+        try {
+          cluster.stop(id, Duration.ofSeconds(3));
+        } catch (RuntimeException e) {
+          state.healProblems.add("could not stop " + id + ": " + text(e));
+        }
+      }
+      cluster.collectLogs(run.nodes());
+    } catch (RuntimeException e) {
+      state.fail(e);
+    } finally {
+      deployment.close();
+    }
+  }
+
+  /**
+   * Polls until the cluster names a leader and a majority of nodes are ready, or {@code bound}.
+   *
+   * @param starting fail at once when a node exits on its own (it will not come up by waiting)
+   */
+  private boolean awaitLeader(Deployment deployment, Duration bound, boolean starting) {
+    Cluster cluster = deployment.cluster();
+    long deadline = System.nanoTime() + bound.toNanos();
+    do {
+      if (starting) {
+        for (String id : cluster.nodeIds()) {
+          NodeState s = cluster.state(id);
+          if (s.phase() == NodeState.Phase.EXITED) {
+            throw new IllegalStateException(
+                "node "
+                    + id
+                    + " exited with code "
+                    + s.exitCode().orElse(-1)
+                    + " while starting; see its output in the run's nodes/"
+                    + id
+                    + "/");
+          }
+        }
+      }
+      if (cluster.leader(deployment.leaderProbe()).isPresent()) {
+        long ready = cluster.nodeIds().stream().filter(deployment::ready).count();
+        if (ready > cluster.nodeIds().size() / 2) {
+          return true;
+        }
+      }
+      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+    } while (System.nanoTime() < deadline);
+    return false;
+  }
+
+  private Outcome finish(RunDirectory run, History history, Instant started, RunState state) {
+    Workload workload = Workload.named(options.workload());
+    Optional<CheckResult> check = Optional.empty();
+    Optional<WorkloadAnalysis> analysis = Optional.empty();
+    RunVerdict verdict = state.error.isPresent() ? RunVerdict.FAILED : RunVerdict.VALID;
+    try {
+      HistoryFiles.write(history, run.historyEdn(), HistoryFormat.EDN);
+      RunReport.shareable(run.historyEdn());
+      if (!history.calls().isEmpty()) {
+        if (workload.checkerModel().isPresent()) {
+          CheckResult r =
+              Checker.check(
+                  history,
+                  CheckOptions.defaults().withModel(Models.named(workload.checkerModel().get())));
+          check = Optional.of(r);
+          verdict = verdict.and(RunVerdict.of(r.verdict()));
+          CheckReportPage.write(history, r, run.checkHtml());
+          RunReport.shareable(run.checkHtml());
+        }
+        analysis = workload.analyze(history);
+        if (analysis.isPresent() && !analysis.get().valid()) {
+          verdict = verdict.and(RunVerdict.INVALID);
+        }
+      } else if (state.error.isEmpty()) {
+        state.error = Optional.of("the history has no client operations");
+        verdict = RunVerdict.FAILED;
+      }
+    } catch (IOException | RuntimeException e) {
+      state.fail(e);
+      verdict = verdict.and(RunVerdict.FAILED);
+    }
+    Instant finished = Instant.now();
+    var facts =
+        new RunReport.Facts(
+            options,
+            verdict,
+            state.error,
+            started,
+            finished,
+            state.network,
+            history,
+            state.faults,
+            state.nemesisProblems,
+            state.healProblems,
+            state.unreadKeys,
+            check,
+            analysis);
+    try {
+      RunReport.write(run.resultsJson(), RunReport.results(facts, run.nodes()));
+    } catch (IOException | RuntimeException e) {
+      verdict = verdict.and(RunVerdict.FAILED);
+      state.fail(e);
+    }
+    return new Outcome(verdict, Optional.of(run), summary(verdict, run, history, state, analysis));
+  }
+
+  private String summary(
+      RunVerdict verdict,
+      RunDirectory run,
+      History history,
+      RunState state,
+      Optional<WorkloadAnalysis> analysis) {
+    Availability a = Availability.of(history);
+    var line = new StringBuilder();
+    line.append(verdict.name())
+        .append("  seed ")
+        .append(options.seed())
+        .append("  ")
+        .append(a.overall().ops())
+        .append(" ops (ok ")
+        .append(a.overall().ok())
+        .append(", fail ")
+        .append(a.overall().fail())
+        .append(", info ")
+        .append(a.overall().info())
+        .append(")  faults ")
+        .append(state.faults.size());
+    analysis.ifPresent(x -> line.append("  ").append(x.summary()));
+    state.error.ifPresent(e -> line.append("  error: ").append(e));
+    line.append("  ").append(run.dir());
+    return line.toString();
+  }
+
+  static String text(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+}

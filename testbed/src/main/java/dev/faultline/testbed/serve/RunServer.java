@@ -1,0 +1,151 @@
+package dev.faultline.testbed.serve;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The web UI over a store of runs (Javalin): the run list with filters, each run's report and raw
+ * files, a run as a zip. Every path from a request goes through {@link RunStore}, so nothing
+ * outside the store is ever served; a missing or half-written run is a page saying so.
+ */
+public final class RunServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunServer.class);
+
+  private final Javalin app;
+
+  private RunServer(Javalin app) {
+    this.app = app;
+  }
+
+  /** Starts serving {@code store} on {@code bind:port} (port 0: any free port). */
+  public static RunServer start(Path store, String bind, int port) {
+    RunStore runs = new RunStore(store);
+    Javalin app =
+        Javalin.create(
+            config -> {
+              config.showJavalinBanner = false;
+              config.router.ignoreTrailingSlashes = false;
+            });
+    app.get("/", ctx -> ctx.html(ServePages.list(runs.root(), runs.list(), filter(ctx))));
+    app.get(
+        "/api/runs",
+        ctx -> {
+          ServePages.Filter f = filter(ctx);
+          ctx.json(runs.list().stream().filter(f::accepts).toList());
+        });
+    app.get(
+        "/runs/{group}/{id}",
+        ctx -> {
+          Optional<Path> dir = runs.run(ctx.pathParam("group"), ctx.pathParam("id"));
+          if (dir.isEmpty()) {
+            notFound(ctx, "No run " + ctx.pathParam("group") + "/" + ctx.pathParam("id") + ".");
+          } else {
+            ctx.redirect(ctx.path() + "/");
+          }
+        });
+    app.get("/runs/{group}/{id}/", ctx -> runPage(ctx, runs, false));
+    app.get("/runs/{group}/{id}/files", ctx -> runPage(ctx, runs, true));
+    app.get("/runs/{group}/{id}/<file>", ctx -> file(ctx, runs));
+    app.get("/zip/{group}/{id}", ctx -> zip(ctx, runs));
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.warn("{} {}: {}", ctx.method(), ctx.path(), e.toString());
+          ctx.status(500).contentType("text/plain; charset=utf-8").result(e.toString());
+        });
+    app.start(bind, port);
+    return new RunServer(app);
+  }
+
+  /** The port the server listens on. */
+  public int port() {
+    return app.port();
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+  }
+
+  private static ServePages.Filter filter(Context ctx) {
+    return new ServePages.Filter(
+        ctx.queryParam("verdict"), ctx.queryParam("workload"), ctx.queryParam("nemesis"));
+  }
+
+  private static void runPage(Context ctx, RunStore runs, boolean listing) throws IOException {
+    Optional<Path> dir = runs.run(ctx.pathParam("group"), ctx.pathParam("id"));
+    if (dir.isEmpty()) {
+      notFound(ctx, "No run " + ctx.pathParam("group") + "/" + ctx.pathParam("id") + ".");
+      return;
+    }
+    Path report = dir.get().resolve("report.html");
+    if (!listing && Files.isRegularFile(report)) {
+      send(ctx, report);
+    } else {
+      ctx.html(ServePages.files(RunSummary.read(dir.get()), dir.get()));
+    }
+  }
+
+  private static void file(Context ctx, RunStore runs) throws IOException {
+    Optional<Path> dir = runs.run(ctx.pathParam("group"), ctx.pathParam("id"));
+    Optional<Path> file = dir.isEmpty() ? dir : runs.file(dir.get(), ctx.pathParam("file"));
+    if (file.isEmpty()) {
+      notFound(ctx, "No file " + ctx.pathParam("file") + " in this run.");
+      return;
+    }
+    send(ctx, file.get());
+  }
+
+  private static void zip(Context ctx, RunStore runs) throws IOException {
+    String group = ctx.pathParam("group");
+    String id = ctx.pathParam("id");
+    Optional<Path> dir = runs.run(group, id);
+    if (dir.isEmpty()) {
+      notFound(ctx, "No run " + group + "/" + id + ".");
+      return;
+    }
+    String name = group + "-" + id;
+    ctx.contentType("application/zip");
+    ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".zip\"");
+    RunZip.write(dir.get(), name, ctx.outputStream());
+  }
+
+  private static void send(Context ctx, Path file) throws IOException {
+    ctx.contentType(contentType(file.getFileName().toString()));
+    try (InputStream in = Files.newInputStream(file)) {
+      in.transferTo(ctx.outputStream());
+    }
+  }
+
+  static String contentType(String name) {
+    String n = name.toLowerCase(Locale.ROOT);
+    for (String text : List.of(".jsonl", ".edn", ".log", ".txt")) {
+      if (n.endsWith(text)) {
+        return "text/plain; charset=utf-8";
+      }
+    }
+    if (n.endsWith(".html")) {
+      return "text/html; charset=utf-8";
+    }
+    if (n.endsWith(".json")) {
+      return "application/json";
+    }
+    if (n.endsWith(".xml")) {
+      return "application/xml";
+    }
+    return "application/octet-stream";
+  }
+
+  private static void notFound(Context ctx, String what) {
+    ctx.status(404).html(ServePages.notFound(what));
+  }
+}

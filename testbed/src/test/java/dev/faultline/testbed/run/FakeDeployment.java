@@ -1,0 +1,58 @@
+package dev.faultline.testbed.run;
+
+import dev.faultline.nemesis.cluster.Cluster;
+import dev.faultline.nemesis.cluster.LeaderProbe;
+import dev.faultline.nemesis.net.Net;
+import dev.faultline.workloads.client.ClientFactory;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A deployment of a {@link FakeCluster}, a {@link FakeNet} and a {@link MemoryStore}. */
+final class FakeDeployment implements Deployment {
+  final FakeCluster cluster;
+  final FakeNet net;
+  final MemoryStore store;
+  volatile ClientFactory clients;
+
+  FakeDeployment(FakeCluster cluster, boolean staleReads) {
+    this.cluster = cluster;
+    this.net = new FakeNet(cluster);
+    this.store = new MemoryStore(cluster, staleReads);
+    this.clients = store::client;
+  }
+
+  @Override
+  public Cluster cluster() {
+    return cluster;
+  }
+
+  @Override
+  public Optional<Net> net() {
+    return Optional.of(net);
+  }
+
+  @Override
+  public LeaderProbe leaderProbe() {
+    return node -> cluster.leader(null);
+  }
+
+  @Override
+  public boolean ready(String nodeId) {
+    return cluster.up(nodeId);
+  }
+
+  @Override
+  public ClientFactory clients(Duration timeout) {
+    return clients;
+  }
+
+  @Override
+  public String network() {
+    return "fake";
+  }
+
+  @Override
+  public void close() {
+    cluster.close();
+  }
+}

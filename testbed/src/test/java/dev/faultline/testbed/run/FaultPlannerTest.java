@@ -1,0 +1,77 @@
+package dev.faultline.testbed.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.faultline.nemesis.Fault;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class FaultPlannerTest {
+  private static final List<String> FIVE = List.of("n1", "n2", "n3", "n4", "n5");
+
+  private static List<Fault> plan(long seed, List<String> nodes) {
+    var planner = new FaultPlanner(nodes, new SplittableRandom(seed));
+    var faults = new ArrayList<Fault>();
+    for (int i = 0; i < 40; i++) {
+      faults.add(
+          planner.plan(FaultKind.values()[i % FaultKind.values().length], Optional.of("n2")));
+    }
+    return faults;
+  }
+
+  @Test
+  void theSameSeedPlansTheSameFaults() {
+    assertThat(plan(7, FIVE)).isEqualTo(plan(7, FIVE));
+    assertThat(plan(7, FIVE)).isNotEqualTo(plan(8, FIVE));
+  }
+
+  @Test
+  void partitionsComeInEveryShapeAndOnlyAmongTheNodes() {
+    var planner = new FaultPlanner(FIVE, new SplittableRandom(1));
+    var shapes = new java.util.HashSet<Object>();
+    for (int i = 0; i < 200; i++) {
+      Fault f = planner.plan(FaultKind.PARTITION, Optional.of("n3"));
+      assertThat(f.kind()).isEqualTo(Fault.Kind.PARTITION);
+      assertThat(FIVE).containsAll(f.targets());
+      shapes.add(f.params().get("shape"));
+    }
+    assertThat(shapes)
+        .containsExactlyInAnyOrder(
+            "random-halves",
+            "isolate-one",
+            "isolate-leader",
+            "majorities-ring",
+            "bridge",
+            "one-way");
+  }
+
+  @Test
+  void withoutALeaderTheLeaderShapesFallBackToOneNode() {
+    var planner = new FaultPlanner(FIVE, new SplittableRandom(3));
+    for (int i = 0; i < 100; i++) {
+      Fault kill = planner.plan(FaultKind.KILL, Optional.empty());
+      assertThat(kill.params().get("target")).isNotEqualTo("leader");
+      assertThat(kill.targets()).isNotEmpty();
+      Fault partition = planner.plan(FaultKind.PARTITION, Optional.empty());
+      assertThat(partition.params().get("shape")).isNotEqualTo("isolate-leader");
+    }
+  }
+
+  @Test
+  void twoNodesGetNoRingOrBridgeAndDiskFaultsHitOneNode() {
+    var two = List.of("n1", "n2");
+    var planner = new FaultPlanner(two, new SplittableRandom(5));
+    assertThat(planner.shapes())
+        .doesNotContain(FaultPlanner.Shape.MAJORITIES_RING, FaultPlanner.Shape.BRIDGE);
+    for (int i = 0; i < 50; i++) {
+      Fault disk = planner.plan(FaultKind.DISK, Optional.empty());
+      assertThat(disk.kind()).isIn(Fault.Kind.WAL_TRUNCATE, Fault.Kind.WAL_BITFLIP);
+      assertThat(disk.targets()).hasSize(1);
+      Fault clock = planner.plan(FaultKind.CLOCK, Optional.empty());
+      assertThat(clock.params()).containsKey("faketime");
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package dev.faultline.testbed.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.histories.History;
+import dev.faultline.histories.Op;
+import dev.faultline.histories.format.HistoryFiles;
+import dev.faultline.workloads.client.Client;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Whole runs against a fake cluster and an in-memory store: no processes, no network. */
+class TestRunTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path store;
+
+  private final List<FakeDeployment> deployments = new ArrayList<>();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private TestOptions options(String workload, String nemesis, long seed) {
+    return new TestOptions(
+        3,
+        workload,
+        NemesisChoice.parse(nemesis, false),
+        Duration.ofMillis(1500),
+        3,
+        400,
+        "http",
+        seed,
+        Optional.empty(),
+        1,
+        store,
+        Duration.ofSeconds(1),
+        Duration.ofMillis(200));
+  }
+
+  private TestRun.Outcome run(TestOptions options, boolean staleReads) {
+    return run(options, staleReads, d -> {});
+  }
+
+  private TestRun.Outcome run(
+      TestOptions options, boolean staleReads, java.util.function.Consumer<FakeDeployment> setup) {
+    Deployment.Factory factory =
+        (o, dir) -> {
+          var d = new FakeDeployment(new FakeCluster(o.nodeIds(), dir.work()), staleReads);
+          setup.accept(d);
+          deployments.add(d);
+          return d;
+        };
+    return new TestRun(
+            options,
+            factory,
+            List.of("test", "--seed", Long.toString(options.seed())),
+            "abc1234",
+            new PrintStream(err, true),
+            false,
+            new TestRun.Timing(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(50)))
+        .run();
+  }
+
+  private static JsonNode json(Path file) throws IOException {
+    return JSON.readTree(file.toFile());
+  }
+
+  @Test
+  void aRunAgainstACorrectStoreIsValidAndLeavesACompleteRunDirectory() throws IOException {
+    TestRun.Outcome outcome = run(options("kv", "partition,kill,pause", 42), false);
+
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
+    RunDirectory run = outcome.run().orElseThrow();
+    assertThat(run.dir().getParent()).isEqualTo(store.resolve("kv-partition+kill+pause"));
+    assertThat(store.resolve("latest").toRealPath()).isEqualTo(run.dir().toRealPath());
+    for (String file :
+        List.of("test.json", "history.jsonl", "history.edn", "results.json", "check.html")) {
+      assertThat(run.dir().resolve(file)).isNotEmptyFile();
+    }
+    assertThat(run.nodes().resolve("n1/node.log")).exists();
+
+    JsonNode test = json(run.testJson());
+    assertThat(test.path("seed").asLong()).isEqualTo(42);
+    assertThat(test.path("commit").asText()).isEqualTo("abc1234");
+    assertThat(test.path("command_line").toString()).isEqualTo("[\"test\",\"--seed\",\"42\"]");
+    JsonNode o = test.path("options");
+    assertThat(o.path("nodes").asInt()).isEqualTo(3);
+    assertThat(o.path("workload").asText()).isEqualTo("kv");
+    assertThat(o.path("nemesis").asText()).isEqualTo("partition,kill,pause");
+    assertThat(o.path("time_limit_s").asDouble()).isEqualTo(1.5);
+    assertThat(o.path("concurrency").asInt()).isEqualTo(3);
+    assertThat(o.path("protocol").asText()).isEqualTo("http");
+    assertThat(o.path("bug").isNull()).isTrue();
+    assertThat(o.path("interval_s").asDouble()).isEqualTo(0.2);
+
+    JsonNode results = json(run.resultsJson());
+    assertThat(results.path("schema").asText()).isEqualTo(RunReport.SCHEMA);
+    assertThat(results.path("verdict").asText()).isEqualTo("valid");
+    assertThat(results.path("exit_code").asInt()).isZero();
+    assertThat(results.path("check").path("verdict").asText()).isEqualTo("valid");
+    assertThat(results.path("ops").path("by_f").has("read")).isTrue();
+    assertThat(results.path("availability").path("outside_faults").path("ops").asLong())
+        .isPositive();
+    assertThat(results.path("faults").size()).isPositive();
+    assertThat(results.path("availability").path("windows").size())
+        .isEqualTo(results.path("faults").size());
+
+    History written = HistoryFiles.read(run.historyJsonl());
+    assertEveryNemesisStartHasAStop(written);
+    assertThat(HistoryFiles.read(run.historyEdn()).size()).isEqualTo(written.size());
+    FakeDeployment d = deployments.get(0);
+    assertThat(d.cluster.closed).isTrue();
+    assertThat(d.net.current().isEmpty()).isTrue();
+  }
+
+  static void assertEveryNemesisStartHasAStop(History history) {
+    List<Op> events = history.nemesisEvents();
+    assertThat(events).isNotEmpty();
+    for (int i = 0; i < events.size(); i += 2) {
+      String start = events.get(i).f();
+      assertThat(start).startsWith("start-");
+      assertThat(events.get(i + 1).f()).isEqualTo("stop-" + start.substring(6));
+      @SuppressWarnings("unchecked")
+      var value = (java.util.Map<String, Object>) events.get(i).value();
+      assertThat(value).containsKey("targets");
+    }
+  }
+
+  @Test
+  void staleReadsAreFoundInvalid() {
+    TestRun.Outcome outcome = run(options("register", "none", 3), true);
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.INVALID);
+    assertThat(outcome.summary()).startsWith("INVALID  seed 3");
+  }
+
+  @Test
+  void theSetWorkloadIsJudgedByItsAnalysis() throws IOException {
+    TestRun.Outcome outcome = run(options("set", "kill", 9), false);
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
+    JsonNode results = json(outcome.run().orElseThrow().resultsJson());
+    assertThat(results.path("workload_analysis").path("valid").asBoolean()).isTrue();
+    assertThat(results.path("check").isNull()).isTrue();
+  }
+
+  @Test
+  void aClusterThatBreaksMidRunIsHealedTornDownAndReportedAsFailed() throws IOException {
+    var executed = new AtomicLong();
+    var opened = new AtomicLong();
+    TestRun.Outcome outcome =
+        run(
+            options("kv", "kill,pause", 5),
+            false,
+            d -> {
+              d.cluster.killsBeforeFailure.set(1);
+              var real = d.clients;
+              d.clients =
+                  process -> {
+                    // Mid-run a client breaks (an info op) and no fresh one can be opened.
+                    if (opened.incrementAndGet() > 3) {
+                      throw new IllegalStateException("disk full (simulated)");
+                    }
+                    Client client = real.open(process);
+                    return command -> {
+                      if (executed.incrementAndGet() == 300) {
+                        throw new IllegalStateException("connection reset (simulated)");
+                      }
+                      return client.execute(command);
+                    };
+                  };
+            });
+
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.FAILED);
+    assertThat(outcome.summary()).contains("disk full (simulated)");
+    FakeDeployment d = deployments.get(0);
+    assertThat(d.cluster.allRunningWhenTornDown).isTrue();
+    assertThat(d.cluster.closed).isTrue();
+    RunDirectory run = outcome.run().orElseThrow();
+    History history = HistoryFiles.read(run.historyJsonl());
+    if (!history.nemesisEvents().isEmpty()) {
+      assertEveryNemesisStartHasAStop(history);
+    }
+    JsonNode results = json(run.resultsJson());
+    assertThat(results.path("verdict").asText()).isEqualTo("failed");
+    assertThat(results.path("exit_code").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void aDeploymentThatCannotStartFailsTheRunWithOneLine() throws IOException {
+    Deployment.Factory broken =
+        (o, dir) -> {
+          throw new IllegalStateException("iptables not found: install the Debian package");
+        };
+    TestRun.Outcome outcome =
+        new TestRun(
+                options("kv", "partition", 1),
+                broken,
+                List.of("test"),
+                "abc",
+                new PrintStream(err, true),
+                false,
+                TestRun.Timing.defaults())
+            .run();
+
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.FAILED);
+    assertThat(outcome.verdict().exitCode()).isEqualTo(3);
+    assertThat(outcome.summary()).contains("error: iptables not found");
+    JsonNode results = json(outcome.run().orElseThrow().resultsJson());
+    assertThat(results.path("verdict").asText()).isEqualTo("failed");
+    assertThat(results.path("error").asText()).startsWith("iptables not found");
+  }
+
+  @Test
+  void theSameSeedReplaysTheSameFaultSchedule() throws IOException {
+    List<String> first = faultsOf(run(options("kv", "partition,kill,pause", 77), false));
+    List<String> second = faultsOf(run(options("kv", "partition,kill,pause", 77), false));
+    assertThat(first).isNotEmpty().isEqualTo(second);
+  }
+
+  private static List<String> faultsOf(TestRun.Outcome outcome) throws IOException {
+    History h = HistoryFiles.read(outcome.run().orElseThrow().historyJsonl());
+    return h.nemesisEvents().stream()
+        .filter(op -> op.f().startsWith("start-"))
+        .map(op -> op.f() + " " + op.value())
+        .toList();
+  }
+}
