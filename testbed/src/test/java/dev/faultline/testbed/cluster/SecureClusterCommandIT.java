@@ -73,6 +73,7 @@ class SecureClusterCommandIT {
               "ca.pem", "n1.pem", "n1-key.pem", "n3.pem", "client.pem", "tokens", "admin.token")) {
         assertThat(data.resolve(f)).exists();
       }
+      int port = base;
       String admin = Files.readString(data.resolve("admin.token")).strip();
       TlsCredentials ca = TlsCredentials.trusting(data.resolve("ca.pem"));
       HttpClient trusting = HttpClient.newBuilder().sslContext(ca.sslContext()).build();
@@ -83,7 +84,7 @@ class SecureClusterCommandIT {
       assertThatThrownBy(() -> get(HttpClient.newHttpClient(), cluster, admin))
           .isInstanceOf(IOException.class); // does not trust the throwaway CA
       assertThatThrownBy(
-              () -> get(HttpClient.newHttpClient(), "http://127.0.0.1:" + base + "/healthz", null))
+              () -> get(HttpClient.newHttpClient(), "http://127.0.0.1:" + port + "/healthz", null))
           .isInstanceOf(IOException.class); // plaintext against TLS
 
       KvClientOptions o =
