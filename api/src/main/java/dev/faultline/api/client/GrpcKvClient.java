@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 
 /** {@link KvClient} over the {@code faultline.kv.v1.Kv} gRPC service; one channel per node. */
 final class GrpcKvClient extends RetryingClient {
@@ -152,6 +153,11 @@ final class GrpcKvClient extends RetryingClient {
       return new Attempt.Unknown(message);
     }
     // No answer from a Faultline node: decide from what the channel saw.
+    if (status.getCode() == Status.Code.UNAVAILABLE
+        && causedBy(status.getCause(), SSLHandshakeException.class)) {
+      // No TLS session, so no request: nothing happened, and retrying will not help.
+      return new Attempt.Rejected("TLS handshake with " + endpoint + " failed: " + message);
+    }
     if (status.getCode() == Status.Code.UNAVAILABLE && causedByConnect(status.getCause())) {
       return new Attempt.Retryable("cannot connect to " + endpoint + ": " + message);
     }
@@ -161,6 +167,15 @@ final class GrpcKvClient extends RetryingClient {
       return new Attempt.Rejected(message);
     }
     return new Attempt.Unknown(message + " (from " + endpoint + ")");
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedByConnect(Throwable t) {

@@ -108,7 +108,7 @@ final class HttpKvClient extends RetryingClient {
     } catch (HttpTimeoutException e) {
       return new Attempt.Unknown(
           "no answer from " + endpoint + " within " + timeout.toMillis() + " ms");
-    } catch (javax.net.ssl.SSLException e) {
+    } catch (javax.net.ssl.SSLHandshakeException e) {
       // The handshake failed before the request was sent: nothing happened.
       return new Attempt.Rejected("TLS handshake with " + endpoint + " failed: " + e.getMessage());
     } catch (IOException e) {

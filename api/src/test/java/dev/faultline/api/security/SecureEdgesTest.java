@@ -140,6 +140,29 @@ class SecureEdgesTest {
   }
 
   @Test
+  void javaClientsThatDoNotTrustTheCaFailDefinitelyAtOnce() {
+    start(Map.of());
+    TlsCredentials stranger =
+        TlsCredentials.of(
+            new TlsMaterial(
+                List.of(),
+                null,
+                List.of(
+                    CertificateAuthority.create("stranger", Duration.ofDays(1)).certificate())));
+    for (boolean grpc : new boolean[] {false, true}) {
+      String endpoint = "127.0.0.1:" + (grpc ? edges.grpcPort() : edges.httpPort());
+      KvClientOptions o =
+          KvClientOptions.of(List.of(endpoint)).withTls(stranger).withToken(pki.pki.writeToken());
+      try (KvClient kv = grpc ? KvClient.grpc(o) : KvClient.http(o)) {
+        assertThatThrownBy(() -> kv.put("k", "v"))
+            .as(grpc ? "gRPC" : "HTTP")
+            .isInstanceOf(KvFailedException.class)
+            .hasMessageContaining("TLS handshake");
+      }
+    }
+  }
+
+  @Test
   void tokensDecideWhoMayReadAndWriteAndRefusalsAreCounted() throws Exception {
     start(Map.of());
     HttpClient c = trusting();
