@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import dev.faultline.api.FakeBackend;
+import dev.faultline.api.Limits;
 import dev.faultline.api.client.KvClient;
 import dev.faultline.api.client.KvClientOptions;
 import dev.faultline.api.client.KvException;
@@ -15,6 +16,7 @@ import dev.faultline.api.config.NodeConfig;
 import dev.faultline.api.grpc.kv.GetRequest;
 import dev.faultline.api.grpc.kv.KvGrpc;
 import dev.faultline.api.grpc.kv.PutRequest;
+import dev.faultline.api.http.HttpApi;
 import dev.faultline.api.metrics.NodeMetrics;
 import dev.faultline.api.node.ClientEdges;
 import io.grpc.ManagedChannel;
@@ -30,6 +32,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -264,6 +268,56 @@ class SecureEdgesTest {
     }
     assertThatThrownBy(() -> send(trusting(), "GET", "/healthz", null))
         .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void renewedCertificateIsServedToNewConnectionsWithoutARestart() throws Exception {
+    CertificateAuthority ca = CertificateAuthority.create("live-ca", Duration.ofDays(1));
+    TlsFiles files =
+        new TlsFiles(dir.resolve("n1.pem"), dir.resolve("n1-key.pem"), dir.resolve("ca.pem"));
+    Pem.write(files.ca(), List.of(ca.certificate()));
+    CertificateAuthority.Issued first = issueInto(ca, files, 0);
+    metrics = new NodeMetrics();
+    open.add(metrics);
+    TlsCredentials tls = TlsCredentials.load(files);
+    open.add(tls);
+    HttpApi api =
+        new HttpApi(
+            new FakeBackend("n1"),
+            metrics,
+            Limits.DEFAULTS,
+            EdgeSecurity.open().withTls(tls, ClientAuth.NONE));
+    open.add(api);
+    String url = "https://127.0.0.1:" + api.start("127.0.0.1", 0) + "/healthz";
+    TlsCredentials trust =
+        TlsCredentials.of(new TlsMaterial(List.of(), null, List.of(ca.certificate())));
+    assertThat(servedCertificate(trust, url)).isEqualTo(first.certificate());
+
+    CertificateAuthority.Issued second = issueInto(ca, files, 10_000);
+    assertThat(tls.reloadIfChanged()).isTrue();
+    assertThat(servedCertificate(trust, url)).isEqualTo(second.certificate());
+  }
+
+  static CertificateAuthority.Issued issueInto(
+      CertificateAuthority ca, TlsFiles files, long aheadMillis) throws IOException {
+    CertificateAuthority.Issued i =
+        ca.issue(CertificateAuthority.Request.node("n1", List.of("127.0.0.1"), Duration.ofDays(1)));
+    Pem.write(files.cert(), List.of(i.certificate()));
+    Pem.write(files.key(), i.key());
+    FileTime t = FileTime.fromMillis(System.currentTimeMillis() + aheadMillis);
+    java.nio.file.Files.setLastModifiedTime(files.cert(), t);
+    java.nio.file.Files.setLastModifiedTime(files.key(), t);
+    return i;
+  }
+
+  /** The certificate a fresh connection is shown. */
+  static Certificate servedCertificate(TlsCredentials trust, String url) throws Exception {
+    HttpClient fresh = HttpClient.newBuilder().sslContext(trust.sslContext()).build();
+    HttpResponse<String> r =
+        fresh.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.sslSession().orElseThrow().getPeerCertificates()[0];
   }
 
   static Status.Code code(Runnable call) {
