@@ -147,6 +147,26 @@ class EdgeLimitsTest {
   }
 
   @Test
+  void grpcMetadataOverTheHeaderLimitIsRefusedBeforeTheService() {
+    io.grpc.Metadata big = new io.grpc.Metadata();
+    big.put(
+        io.grpc.Metadata.Key.of("x-padding", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+        "a".repeat(4096));
+    KvGrpc.KvBlockingStub stub =
+        KvGrpc.newBlockingStub(channel)
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(big));
+    try {
+      stub.get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build());
+      throw new AssertionError("oversize metadata was accepted");
+    } catch (StatusRuntimeException e) {
+      // HTTP/2 resets the stream on a header list over the limit; grpc-java reports INTERNAL.
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+    }
+    assertThat(backend.calls.get()).isZero();
+  }
+
+  @Test
   void grpcMessagesOverTheLimitAreRefused() {
     KvGrpc.KvBlockingStub stub =
         KvGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
