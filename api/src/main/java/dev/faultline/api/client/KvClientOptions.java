@@ -40,6 +40,28 @@ public record KvClientOptions(
     }
   }
 
+  /** Every option but the token's value, which must not end up in a log. */
+  @Override
+  public String toString() {
+    return "KvClientOptions[endpoints="
+        + endpoints
+        + ", callTimeout="
+        + callTimeout
+        + ", totalTimeout="
+        + totalTimeout
+        + ", maxAttempts="
+        + maxAttempts
+        + ", retryBackoff="
+        + retryBackoff
+        + ", sessions="
+        + sessions
+        + ", token="
+        + (token == null ? "none" : "(set)")
+        + ", tls="
+        + (tls == null ? "off" : "on")
+        + "]";
+  }
+
   /** Plaintext, without a token. */
   public KvClientOptions(
       List<String> endpoints,

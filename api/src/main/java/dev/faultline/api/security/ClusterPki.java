@@ -79,6 +79,12 @@ public record ClusterPki(
     return new ClusterPki(dir, caFile, nodes, client, tokens, admin, write, read);
   }
 
+  /** Names the files, never the tokens. */
+  @Override
+  public String toString() {
+    return "ClusterPki[dir=" + dir + ", nodes=" + nodes.keySet() + ", tokens=" + tokenFile + "]";
+  }
+
   /** Node {@code id}'s files. */
   public TlsFiles node(String id) {
     TlsFiles f = nodes.get(id);
