@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,20 +44,5 @@ final class TestPki {
   /** Client credentials trusting this PKI's CA, without a client certificate. */
   TlsCredentials trustOnly() {
     return TlsCredentials.trusting(pki.caFile());
-  }
-
-  /** Credentials issued by {@code ca} for {@code name}, trusting {@code trusted}, as files. */
-  static TlsCredentials issued(
-      CertificateAuthority ca, CertificateAuthority.Request req, CertificateAuthority trusted) {
-    CertificateAuthority.Issued i = ca.issue(req);
-    return TlsCredentials.of(
-        new TlsMaterial(List.of(i.certificate()), i.key(), List.of(trusted.certificate())));
-  }
-
-  /** A node request for {@code id} on loopback that expired an hour ago. */
-  static CertificateAuthority.Request expiredNode(String id) {
-    Instant now = Instant.now();
-    return CertificateAuthority.Request.node(id, List.of("127.0.0.1"), Duration.ofDays(1))
-        .validBetween(now.minus(Duration.ofDays(2)), now.minus(Duration.ofHours(1)));
   }
 }
