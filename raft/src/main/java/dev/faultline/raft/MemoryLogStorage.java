@@ -13,6 +13,15 @@ public final class MemoryLogStorage implements LogStorage {
   private final ArrayList<Entry> entries = new ArrayList<>();
   private long syncs;
 
+  /** An independent copy of everything held (entries are immutable and shared). */
+  public MemoryLogStorage copy() {
+    MemoryLogStorage c = new MemoryLogStorage();
+    c.hardState = hardState;
+    c.snapshot = snapshot;
+    c.entries.addAll(entries);
+    return c;
+  }
+
   @Override
   public HardState hardState() {
     return hardState;

@@ -105,6 +105,10 @@ final class ProgressTracker {
     votes.putIfAbsent(id, granted);
   }
 
+  boolean hasVoted(String id) {
+    return votes.containsKey(id);
+  }
+
   Quorum.VoteResult tally() {
     return quorum.tally(votes);
   }

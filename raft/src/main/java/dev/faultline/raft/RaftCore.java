@@ -3,14 +3,11 @@ package dev.faultline.raft;
 import dev.faultline.raft.Message.AppendEntries;
 import dev.faultline.raft.Message.AppendResponse;
 import dev.faultline.raft.Message.Heartbeat;
-import dev.faultline.raft.Message.HeartbeatResponse;
 import dev.faultline.raft.Message.InstallSnapshot;
 import dev.faultline.raft.Message.PreVote;
 import dev.faultline.raft.Message.PreVoteResponse;
 import dev.faultline.raft.Message.RequestVote;
 import dev.faultline.raft.Message.RequestVoteResponse;
-import dev.faultline.raft.Message.SnapshotResponse;
-import dev.faultline.raft.Message.TimeoutNow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -32,6 +29,7 @@ public final class RaftCore {
   final ReadIndexQueue reads = new ReadIndexQueue();
   private final RandomGenerator random;
   private final Replication replication;
+  private final Follower follower;
 
   long term;
   String votedFor;
@@ -42,12 +40,12 @@ public final class RaftCore {
   private int randomizedElectionTimeout;
   String leadTransferee;
   long pendingConfIndex;
+  private boolean campaignTransfer;
 
   /** The newest snapshot this node holds, to send to followers that fell behind compaction. */
   Ready.SnapshotInstall localSnapshot;
 
-  private SnapshotAssembly assembly;
-  private Ready.SnapshotInstall pendingInstall;
+  Ready.SnapshotInstall pendingInstall;
   private HardState persistedHardState;
   private boolean readyOutstanding;
   final List<Message> messages = new ArrayList<>();
@@ -97,6 +95,7 @@ public final class RaftCore {
     this.votedFor = hs.votedFor();
     this.persistedHardState = hs;
     this.replication = new Replication(this);
+    this.follower = new Follower(this);
     resetRandomizedElectionTimeout();
   }
 
@@ -178,6 +177,8 @@ public final class RaftCore {
     if (promotable() && electionElapsed >= randomizedElectionTimeout) {
       electionElapsed = 0;
       campaign(config.preVote(), false);
+    } else if (role != Role.FOLLOWER && electionElapsed % config.heartbeatTicks() == 0) {
+      requestVotes(role == Role.PRE_CANDIDATE, true); // §5.2: retry unanswered vote requests
     }
   }
 
@@ -234,7 +235,7 @@ public final class RaftCore {
       switch (role) {
         case LEADER -> replication.step(m);
         case CANDIDATE, PRE_CANDIDATE -> stepCandidate(m);
-        case FOLLOWER -> stepFollower(m);
+        case FOLLOWER -> follower.step(m);
       }
     }
   }
@@ -364,7 +365,7 @@ public final class RaftCore {
 
   // ---------------------------------------------------------------- elections
 
-  private boolean promotable() {
+  boolean promotable() {
     return tracker.isVoter(id);
   }
 
@@ -398,17 +399,14 @@ public final class RaftCore {
     if (!promotable()) {
       return;
     }
-    long voteTerm;
     if (pre) {
       role = Role.PRE_CANDIDATE;
       leader = null;
       tracker.resetVotes();
-      voteTerm = term + 1;
     } else {
       reset(term + 1);
       role = Role.CANDIDATE;
       votedFor = id;
-      voteTerm = term;
     }
     tracker.recordVote(id, true);
     if (tracker.tally() == Quorum.VoteResult.WON) {
@@ -419,8 +417,15 @@ public final class RaftCore {
       }
       return;
     }
+    campaignTransfer = transfer;
+    requestVotes(pre, false);
+  }
+
+  private void requestVotes(boolean pre, boolean unansweredOnly) {
+    long voteTerm = pre ? term + 1 : term;
+    boolean transfer = campaignTransfer;
     for (String v : tracker.membership().voters()) {
-      if (v.equals(id)) {
+      if (v.equals(id) || (unansweredOnly && tracker.hasVoted(v))) {
         continue;
       }
       if (pre) {
@@ -435,7 +440,7 @@ public final class RaftCore {
   private void stepCandidate(Message m) {
     if (m instanceof AppendEntries || m instanceof Heartbeat || m instanceof InstallSnapshot) {
       becomeFollower(term, m.from()); // §5.2: another node won this term
-      stepFollower(m);
+      follower.step(m);
     } else if (m instanceof PreVoteResponse r && role == Role.PRE_CANDIDATE) {
       tallyVote(r.from(), r.granted(), true);
     } else if (m instanceof RequestVoteResponse r && role == Role.CANDIDATE) {
@@ -500,102 +505,6 @@ public final class RaftCore {
       }
       replication.onMembershipChanged();
     }
-  }
-
-  // ---------------------------------------------------------------- follower
-
-  private void stepFollower(Message m) {
-    if (m instanceof AppendEntries ae) {
-      electionElapsed = 0;
-      leader = ae.from();
-      handleAppend(ae);
-    } else if (m instanceof Heartbeat hb) {
-      electionElapsed = 0;
-      leader = hb.from();
-      log.commitTo(hb.commit());
-      send(new HeartbeatResponse(id, hb.from(), term, hb.readSeq()));
-    } else if (m instanceof InstallSnapshot is) {
-      electionElapsed = 0;
-      leader = is.from();
-      handleSnapshotChunk(is);
-    } else if (m instanceof TimeoutNow && promotable()) {
-      campaign(false, true); // the leader asked us to take over: skip pre-vote
-    }
-  }
-
-  private void handleAppend(AppendEntries m) {
-    if (m.prevIndex() < log.committed && !config.has(DeliberateBug.TRUNCATE_COMMITTED)) {
-      sendPersisted(new AppendResponse(id, m.from(), term, true, log.committed, 0, 0));
-      return;
-    }
-    if (!log.matchTerm(m.prevIndex(), m.prevTerm())) {
-      // §5.3: refuse, with a hint that lets the leader skip the whole conflicting term.
-      long[] hint = log.findConflictByTerm(Math.min(m.prevIndex(), log.lastIndex()), m.prevTerm());
-      send(new AppendResponse(id, m.from(), term, false, m.prevIndex(), hint[0], hint[1]));
-      return;
-    }
-    long lastNew = m.prevIndex() + m.entries().size();
-    if (config.has(DeliberateBug.TRUNCATE_COMMITTED)) {
-      if (!m.entries().isEmpty()) {
-        log.append(m.entries());
-      }
-    } else {
-      long conflict = log.findConflict(m.entries());
-      if (conflict != 0) {
-        if (conflict <= log.committed) {
-          throw new IllegalStateException(
-              "node "
-                  + id
-                  + " term "
-                  + term
-                  + ": entry "
-                  + conflict
-                  + " conflicts with the committed log (commit "
-                  + log.committed
-                  + ")");
-        }
-        log.append(
-            m.entries().subList((int) (conflict - m.entries().get(0).index()), m.entries().size()));
-      }
-    }
-    log.commitTo(Math.min(m.commit(), lastNew));
-    sendPersisted(new AppendResponse(id, m.from(), term, true, lastNew, 0, 0));
-  }
-
-  private void handleSnapshotChunk(InstallSnapshot m) {
-    if (m.offset() == 0) {
-      assembly = new SnapshotAssembly(m.meta());
-    }
-    if (assembly == null || !assembly.meta.equals(m.meta()) || assembly.size() != m.offset()) {
-      long have = assembly != null && assembly.meta.equals(m.meta()) ? assembly.size() : 0;
-      send(new SnapshotResponse(id, m.from(), term, m.meta().index(), have));
-      return;
-    }
-    assembly.append(m.chunk());
-    if (!m.done()) {
-      send(new SnapshotResponse(id, m.from(), term, m.meta().index(), assembly.size()));
-      return;
-    }
-    byte[] data = assembly.data();
-    assembly = null;
-    long ack = restore(m.meta(), data) ? log.lastIndex() : log.committed;
-    sendPersisted(new AppendResponse(id, m.from(), term, true, ack, 0, 0));
-  }
-
-  /** §7: installs a snapshot unless it is stale or our log already holds its last entry. */
-  private boolean restore(SnapshotMeta meta, byte[] data) {
-    if (meta.index() <= log.committed) {
-      return false; // stale: we already have everything it covers
-    }
-    if (log.matchTerm(meta.index(), meta.term())) {
-      log.commitTo(meta.index()); // our log holds it: keep the entries after it
-      return false;
-    }
-    log.restore(meta, data);
-    pendingInstall = new Ready.SnapshotInstall(meta, data);
-    localSnapshot = pendingInstall;
-    tracker.setMembership(Membership.of(meta), log.lastIndex() + 1);
-    return true;
   }
 
   // ---------------------------------------------------------------- plumbing

@@ -101,7 +101,7 @@ class ElectionTest {
   @Test
   void electionTimeoutStartsPreVoteWithoutRaisingTerm() {
     RaftCore a = withLog("a", ABC, new HardState(4, null, 0), 1);
-    for (int i = 0; i < 2 * a.config.electionTicks(); i++) {
+    for (int i = 0; i < 2 * a.config.electionTicks() && a.role() == Role.FOLLOWER; i++) {
       a.tick();
     }
     assertThat(a.role()).isEqualTo(Role.PRE_CANDIDATE);
@@ -109,6 +109,20 @@ class ElectionTest {
     List<Message> out = drain(a);
     assertThat(out).hasSize(2).allSatisfy(m -> assertThat(m).isInstanceOf(PreVote.class));
     assertThat(out.get(0).term()).isEqualTo(5);
+  }
+
+  @Test
+  void candidateRetriesUnansweredVoteRequests() {
+    RaftConfig cfg = RaftConfig.of("a", ABC).withElectionSafety(false, false);
+    RaftCore a = withLog(cfg, new HardState(1, null, 0), 1);
+    a.campaign();
+    assertThat(drain(a)).hasSize(2);
+    a.step(new RequestVoteResponse("b", "a", 2, false));
+    drain(a);
+    a.tick();
+    List<Message> retry = drain(a);
+    assertThat(retry).singleElement().satisfies(m -> assertThat(m.to()).isEqualTo("c"));
+    assertThat(retry.get(0)).isInstanceOf(RequestVote.class);
   }
 
   @Test

@@ -20,14 +20,15 @@ import picocli.CommandLine.Command;
     },
     subcommands = {
       CommandLine.HelpCommand.class,
-      HistoryCommand.class,
-      CheckCommand.class,
       TestCommand.class,
-      ReportCommand.class,
-      ServeCommand.class,
-      BenchCommand.class,
+      CheckCommand.class,
+      HistoryCommand.class,
+      SimCommand.class,
       NodeCommand.class,
       ClusterCommand.class,
+      BenchCommand.class,
+      ReportCommand.class,
+      ServeCommand.class,
     })
 public final class Faultline implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;

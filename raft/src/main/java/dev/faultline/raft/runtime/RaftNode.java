@@ -279,11 +279,12 @@ public final class RaftNode implements AutoCloseable {
       core.advance(rd);
       maybeSnapshot();
     }
-    serveReads();
-    checkLeadership();
+    // Published before futures fail, so a caller that sees the failure sees the new role.
     status =
         new NodeStatus(
             config.id(), core.role(), core.term(), core.leader(), core.commitIndex(), applied);
+    serveReads();
+    checkLeadership();
   }
 
   private void send(List<Message> messages) {
@@ -294,10 +295,10 @@ public final class RaftNode implements AutoCloseable {
 
   private void apply(List<Entry> committed) {
     for (Entry e : committed) {
-      byte[] result = new byte[0];
-      if (e.type() == Entry.Type.COMMAND) {
-        result = stateMachine.apply(e.index(), e.data());
-      }
+      // Entries that are not commands (the leader's no-op, configurations) reach the state
+      // machine as empty commands, so its applied index follows the log exactly.
+      byte[] result =
+          stateMachine.apply(e.index(), e.type() == Entry.Type.COMMAND ? e.data() : new byte[0]);
       applied = e.index();
       PendingProposal p = proposals.remove(e.index());
       if (p == null) {

@@ -9,15 +9,21 @@ import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Appends every command to a list; a query returns the list's size. Thread-safe for reading. */
+/**
+ * Appends every non-empty command to a list; a query returns the list's size. Thread-safe for
+ * reading.
+ */
 final class ListStateMachine implements StateMachine {
   private final List<String> applied = new ArrayList<>();
   private long index;
 
   @Override
   public synchronized byte[] apply(long index, byte[] command) {
-    applied.add(new String(command));
     this.index = index;
+    if (command.length == 0) {
+      return command; // not a client command
+    }
+    applied.add(new String(command));
     return ("ok" + applied.size()).getBytes();
   }
 

@@ -19,26 +19,50 @@ import java.util.Map;
  */
 public record Availability(Counts overall, Counts outside, List<Window> windows) {
 
-  /** Completed ops and how they ended. */
-  public record Counts(long ok, long fail, long info) {
-    public static final Counts ZERO = new Counts(0, 0, 0);
+  /** The error of a compare-and-set that was served but found another value. */
+  public static final String CAS_MISMATCH = "cas-mismatch";
+
+  /**
+   * Completed ops and how they ended; {@code mismatch} counts the {@code fail}s that were
+   * compare-and-set mismatches.
+   */
+  public record Counts(long ok, long fail, long info, long mismatch) {
+    public static final Counts ZERO = new Counts(0, 0, 0, 0);
+
+    public Counts(long ok, long fail, long info) {
+      this(ok, fail, info, 0);
+    }
 
     public long ops() {
       return ok + fail + info;
     }
 
-    /** ok / completed, or NaN when nothing completed. */
-    public double availability() {
-      return ops() == 0 ? Double.NaN : (double) ok / ops();
+    /** Ops the cluster answered: ok, and compare-and-set mismatches. */
+    public long answered() {
+      return ok + mismatch;
     }
 
-    Counts plus(Call.Outcome outcome) {
-      return switch (outcome) {
-        case OK -> new Counts(ok + 1, fail, info);
-        case FAIL -> new Counts(ok, fail + 1, info);
-        case INFO -> new Counts(ok, fail, info + 1);
+    /** answered / completed, or NaN when nothing completed. */
+    public double availability() {
+      return ops() == 0 ? Double.NaN : (double) answered() / ops();
+    }
+
+    Counts plus(Call call) {
+      return switch (call.outcome()) {
+        case OK -> new Counts(ok + 1, fail, info, mismatch);
+        case FAIL ->
+            new Counts(
+                ok,
+                fail + 1,
+                info,
+                mismatch + (CAS_MISMATCH.equals(call.completion().error()) ? 1 : 0));
+        case INFO -> new Counts(ok, fail, info + 1, mismatch);
         case PENDING -> this;
       };
+    }
+
+    Counts add(Counts o) {
+      return new Counts(ok + o.ok, fail + o.fail, info + o.info, mismatch + o.mismatch);
     }
 
     public Map<String, Object> toMap() {
@@ -47,6 +71,7 @@ public record Availability(Counts overall, Counts outside, List<Window> windows)
       m.put("ok", ok);
       m.put("fail", fail);
       m.put("info", info);
+      m.put("cas_mismatch", mismatch);
       m.put("availability", ops() == 0 ? null : Math.round(availability() * 10_000) / 10_000.0);
       return m;
     }
@@ -61,8 +86,8 @@ public record Availability(Counts overall, Counts outside, List<Window> windows)
       return time >= startNanos && (endNanos < 0 || time < endNanos);
     }
 
-    Window plus(Call.Outcome outcome) {
-      return new Window(fault, startNanos, endNanos, value, counts.plus(outcome));
+    Window plus(Call call) {
+      return new Window(fault, startNanos, endNanos, value, counts.plus(call));
     }
 
     public Map<String, Object> toMap() {
@@ -81,21 +106,20 @@ public record Availability(Counts overall, Counts outside, List<Window> windows)
     Counts overall = Counts.ZERO;
     Counts outside = Counts.ZERO;
     for (Call call : history.calls()) {
-      Call.Outcome outcome = call.outcome();
-      if (outcome == Call.Outcome.PENDING) {
+      if (call.outcome() == Call.Outcome.PENDING) {
         continue;
       }
-      overall = overall.plus(outcome);
+      overall = overall.plus(call);
       long time = call.invoke().time();
       boolean inAny = false;
       for (int i = 0; i < windows.size(); i++) {
         if (windows.get(i).contains(time)) {
-          windows.set(i, windows.get(i).plus(outcome));
+          windows.set(i, windows.get(i).plus(call));
           inAny = true;
         }
       }
       if (!inAny) {
-        outside = outside.plus(outcome);
+        outside = outside.plus(call);
       }
     }
     return new Availability(overall, outside, List.copyOf(windows));
@@ -105,10 +129,7 @@ public record Availability(Counts overall, Counts outside, List<Window> windows)
   public Map<String, Counts> byFault() {
     var by = new LinkedHashMap<String, Counts>();
     for (Window w : windows) {
-      by.merge(
-          w.fault(),
-          w.counts(),
-          (a, b) -> new Counts(a.ok() + b.ok(), a.fail() + b.fail(), a.info() + b.info()));
+      by.merge(w.fault(), w.counts(), Counts::add);
     }
     return by;
   }

@@ -21,8 +21,11 @@ public interface Deployment extends AutoCloseable {
   /** Whether the node says it is ready to serve ({@code GET /readyz}: it knows a leader). */
   boolean ready(String nodeId);
 
-  /** Opens a client per process; each request gives up after {@code timeout}. */
-  ClientFactory clients(java.time.Duration timeout);
+  /**
+   * Opens a client per process; each request gives up after {@code timeout}. Process {@code p} runs
+   * on worker {@code p mod concurrency} (a fresh process after an {@code info} keeps its worker).
+   */
+  ClientFactory clients(java.time.Duration timeout, int concurrency);
 
   /** E.g. {@code sandbox (10.77.0.0/24)} or {@code loopback (127.77.0.0/24)}, for the report. */
   String network();

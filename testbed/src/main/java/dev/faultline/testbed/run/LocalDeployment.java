@@ -1,5 +1,7 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.api.client.KvClient;
+import dev.faultline.api.client.KvClientOptions;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.LocalCluster;
@@ -10,6 +12,7 @@ import dev.faultline.nemesis.net.NodeNetwork;
 import dev.faultline.nemesis.net.SandboxNet;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.KvClientPort;
+import dev.faultline.workloads.client.PortClient;
 import dev.faultline.workloads.client.Protocol;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -93,18 +96,34 @@ public final class LocalDeployment implements Deployment {
   }
 
   /**
-   * Clients over the node API in the chosen protocol, with sessions so that a write whose outcome
-   * was unknown may be retried and is applied at most once.
+   * Clients over the node API in the chosen protocol, each bound to one node as Jepsen's are: the
+   * worker running process {@code p} ({@code p mod concurrency}, the same worker for the fresh
+   * process after an {@code info}) talks to node {@code worker mod n} only, following a follower's
+   * redirect to the leader but never remembering another node. A client that could move to
+   * whichever node it last heard lead would leave a deposed leader at once and hide what that
+   * leader still answers (stale reads from a leader cut off in a minority). Writes carry sessions,
+   * so one whose outcome was unknown may be retried and is applied at most once.
    */
   @Override
-  public ClientFactory clients(Duration timeout) {
+  public ClientFactory clients(Duration timeout, int concurrency) {
     Protocol wire = Protocol.parse(protocol);
     int port = wire == Protocol.HTTP ? NodeCommandLine.HTTP_PORT : NodeCommandLine.GRPC_PORT;
-    var endpoints = new LinkedHashMap<String, String>();
-    for (String id : cluster.nodeIds()) {
-      endpoints.put(id, cluster.address(id).hostPort(port));
+    List<String> ids = cluster.nodeIds();
+    var byEndpoint = new LinkedHashMap<String, String>();
+    for (String id : ids) {
+      byEndpoint.put(cluster.address(id).hostPort(port), id);
     }
-    return KvClientPort.factory(wire, endpoints, timeout, true);
+    return process -> {
+      long worker = Math.floorMod(process, (long) concurrency);
+      String home = ids.get((int) (worker % ids.size()));
+      KvClientOptions options =
+          KvClientOptions.of(List.of(cluster.address(home).hostPort(port)))
+              .withCallTimeout(timeout)
+              .withTotalTimeout(timeout.multipliedBy(3))
+              .withSessions(true);
+      KvClient client = wire == Protocol.HTTP ? KvClient.http(options) : KvClient.grpc(options);
+      return new PortClient(new KvClientPort(client, byEndpoint));
+    };
   }
 
   @Override

@@ -172,15 +172,22 @@ public final class RunReport {
       m.put("fault", k == Fault.Kind.WAL_TRUNCATE ? "truncate" : "bitflip");
       m.put("damage", e.started() == null ? null : plain(e.started().value().get("damage")));
       m.put("start_error", e.started() == null ? "not started" : e.started().error().orElse(null));
+      List<String> lines = damageLines(nodeLogs.resolve(node));
       m.put("outcome", diskOutcome(state));
       m.put("node_state", state);
-      m.put("log_lines", damageLines(nodeLogs.resolve(node)));
+      m.put(
+          "truncated_torn_tail",
+          lines.stream().anyMatch(l -> l.toLowerCase(Locale.ROOT).contains("truncat")));
+      m.put("log_lines", lines);
       out.add(m);
     }
     return out;
   }
 
-  /** {@code came-up} (a torn tail was truncated), {@code refused-to-start} or {@code not-ready}. */
+  /**
+   * {@code came-up} (ready: it knows a leader again), {@code refused-to-start} (it exited), or
+   * {@code running-not-ready} (its process runs but it named no leader within the wait).
+   */
   static String diskOutcome(String state) {
     if (state.equals("ready")) {
       return "came-up";
@@ -188,18 +195,19 @@ public final class RunReport {
     if (state.startsWith("exited")) {
       return "refused-to-start";
     }
-    return "not-ready";
+    return "running-not-ready";
   }
 
   private static List<String> damageLines(Path dir) throws IOException {
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
-    var lines = new ArrayList<String>();
+    var lines = new java.util.LinkedHashSet<String>();
     try (Stream<Path> files = Files.list(dir)) {
       for (Path log : files.filter(p -> p.toString().endsWith(".log")).sorted().toList()) {
         try (Stream<String> s = Files.lines(log, java.nio.charset.StandardCharsets.ISO_8859_1)) {
-          s.filter(
+          s.filter(l -> !lines.contains(l))
+              .filter(
                   l -> {
                     String low = l.toLowerCase(Locale.ROOT);
                     return low.contains("torn")
@@ -214,7 +222,7 @@ public final class RunReport {
         }
       }
     }
-    return lines;
+    return List.copyOf(lines);
   }
 
   private static Object checkJson(CheckResult check) throws IOException {

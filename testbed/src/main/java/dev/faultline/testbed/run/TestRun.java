@@ -46,7 +46,7 @@ public final class TestRun {
   /** Bounds that are not command-line options. */
   public record Timing(Duration startupWait, Duration requestTimeout, Duration diskReadyWait) {
     public static Timing defaults() {
-      return new Timing(Duration.ofSeconds(60), Duration.ofSeconds(2), Duration.ofSeconds(20));
+      return new Timing(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(20));
     }
   }
 
@@ -162,7 +162,7 @@ public final class TestRun {
           new WorkerPool(
               Workload.named(options.workload())
                   .generator(options.seed(), WorkloadOptions.defaults()),
-              deployment.clients(timing.requestTimeout()),
+              deployment.clients(timing.requestTimeout(), options.concurrency()),
               OpRecorder.of(recorder),
               pool);
       try (ProgressLine progress =
@@ -303,6 +303,12 @@ public final class TestRun {
     } catch (IOException | RuntimeException e) {
       verdict = verdict.and(RunVerdict.FAILED);
       state.fail(e);
+    }
+    try {
+      // The readable report (report.html, junit.xml) is read back from the files just written.
+      dev.faultline.testbed.report.RunReport.write(run.dir());
+    } catch (IOException | RuntimeException e) {
+      err.println("faultline test: could not write report.html: " + text(e));
     }
     return new Outcome(verdict, Optional.of(run), summary(verdict, run, history, state, analysis));
   }

@@ -6,6 +6,7 @@ import dev.faultline.histories.History;
 import dev.faultline.histories.HistoryBuilder;
 import dev.faultline.histories.Op;
 import dev.faultline.histories.OpType;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -15,6 +16,22 @@ class AvailabilityTest {
   private void call(long process, long invoked, long completed, OpType outcome) {
     b.add(new Op(b.size(), invoked, process, OpType.INVOKE, "write", "k", 1L, null, null));
     b.add(new Op(b.size(), completed, process, outcome, "write", "k", 1L, "n1", null));
+  }
+
+  private void casMismatch(long process, long invoked, long completed) {
+    b.add(
+        new Op(b.size(), invoked, process, OpType.INVOKE, "cas", "k", List.of(1L, 2L), null, null));
+    b.add(
+        new Op(
+            b.size(),
+            completed,
+            process,
+            OpType.FAIL,
+            "cas",
+            "k",
+            List.of(1L, 2L),
+            "n1",
+            "cas-mismatch"));
   }
 
   private void nemesis(long time, String f) {
@@ -61,6 +78,20 @@ class AvailabilityTest {
     assertThat(a.byFault())
         .containsEntry("partition", new Availability.Counts(2, 2, 1))
         .containsEntry("kill", new Availability.Counts(0, 1, 0));
+  }
+
+  @Test
+  void aCompareAndSetThatFoundAnotherValueWasStillAnswered() {
+    nemesis(0, "start-partition");
+    casMismatch(0, 10, 20);
+    call(1, 30, 40, OpType.FAIL);
+    Availability a = Availability.of(b.build());
+
+    Availability.Counts in = a.windows().get(0).counts();
+    assertThat(in).isEqualTo(new Availability.Counts(0, 2, 0, 1));
+    assertThat(in.answered()).isEqualTo(1);
+    assertThat(in.availability()).isEqualTo(0.5);
+    assertThat(in.toMap()).containsEntry("cas_mismatch", 1L).containsEntry("availability", 0.5);
   }
 
   @Test

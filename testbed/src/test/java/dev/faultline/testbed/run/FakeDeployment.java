@@ -42,7 +42,7 @@ final class FakeDeployment implements Deployment {
   }
 
   @Override
-  public ClientFactory clients(Duration timeout) {
+  public ClientFactory clients(Duration timeout, int concurrency) {
     return clients;
   }
 
