@@ -87,6 +87,15 @@ public final class ClusterCommand implements Runnable {
     Map<String, String> nodeOptions = new LinkedHashMap<>();
 
     @Option(
+        names = "--tls",
+        description =
+            "Generate a throwaway CA, node and client certificates and bearer tokens into DATA"
+                + " (ca.pem, nI.pem, nI-key.pem, client.pem, client-key.pem, tokens,"
+                + " admin.token) and run the nodes with HTTPS, gRPC over TLS, mutual TLS between"
+                + " peers and tokens required.")
+    boolean tls;
+
+    @Option(
         names = "--timeout",
         defaultValue = "60s",
         converter = DurationConverter.class,
@@ -106,7 +115,8 @@ public final class ClusterCommand implements Runnable {
                   bugs,
                   nodeOptions,
                   ProcessCluster.defaultCommand(),
-                  timeout));
+                  timeout,
+                  tls));
       String leader = cluster.awaitLeader(timeout);
       out.println(
           "faultline cluster of "
@@ -115,14 +125,30 @@ public final class ClusterCommand implements Runnable {
               + cluster.dir()
               + "; leader "
               + leader);
+      String scheme = tls ? "https" : "http";
       for (ClusterState.Node n : cluster.state().nodes()) {
         out.printf(
-            "  %s pid %d  http=http://%s  grpc=%s  peer=%s  log=%s%n",
-            n.id(), n.pid(), n.http(), n.grpc(), n.peer(), n.logFile());
+            "  %s pid %d  http=%s://%s  grpc=%s  peer=%s  log=%s%n",
+            n.id(), n.pid(), scheme, n.http(), n.grpc(), n.peer(), n.logFile());
       }
       String first = cluster.state().nodes().get(0).http();
-      out.println("try: curl -L -X PUT --data-binary hello http://" + first + "/v1/kv/greeting");
-      out.println("     curl -L http://" + first + "/v1/kv/greeting");
+      if (tls) {
+        Path dir = cluster.dir();
+        // --location-trusted: curl drops the Authorization header on a redirect to another port.
+        String curl =
+            "curl --cacert "
+                + dir.resolve("ca.pem")
+                + " -H \"Authorization: Bearer $(cat "
+                + dir.resolve("admin.token")
+                + ")\" --location-trusted";
+        out.println("TLS on: CA " + dir.resolve("ca.pem") + ", tokens " + dir.resolve("tokens"));
+        out.println(
+            "try: " + curl + " -X PUT --data-binary hello https://" + first + "/v1/kv/greeting");
+        out.println("     " + curl + " https://" + first + "/v1/kv/greeting");
+      } else {
+        out.println("try: curl -L -X PUT --data-binary hello http://" + first + "/v1/kv/greeting");
+        out.println("     curl -L http://" + first + "/v1/kv/greeting");
+      }
       out.println("stop: faultline cluster down --data " + cluster.dir());
       out.flush();
       return ExitCode.VALID;

@@ -43,6 +43,11 @@ import picocli.CommandLine.Command;
           + " lost-rebuild-writes, vote-not-persisted, commit-previous-term,"
           + " read-without-quorum-check, truncate-committed.",
       "",
+      "Security (docs/SECURITY.md): --tls-cert, --tls-key, --tls-ca switch on HTTPS, gRPC over TLS"
+          + " and mutual TLS between peers; --auth-tokens FILE requires bearer tokens. A node whose"
+          + " addresses are not all loopback refuses to start without TLS unless --insecure is"
+          + " given, and refuses deliberate bugs there unless --allow-bugs is given.",
+      "",
       "Logs (INFO, millisecond timestamps) go to DATA_DIR/node.log and stdout. When the servers"
           + " listen, one line 'faultline node ID ready: http=... grpc=... peer=... data=...' is"
           + " printed. Exit 3 with a one-line error on bad configuration or a refused start (for"

@@ -11,17 +11,21 @@ import dev.faultline.api.grpc.kv.GetResponse;
 import dev.faultline.api.grpc.kv.KvGrpc;
 import dev.faultline.api.grpc.kv.PutRequest;
 import dev.faultline.api.grpc.kv.Session;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLHandshakeException;
 
 /** {@link KvClient} over the {@code faultline.kv.v1.Kv} gRPC service; one channel per node. */
 final class GrpcKvClient extends RetryingClient {
@@ -47,15 +51,38 @@ final class GrpcKvClient extends RetryingClient {
     ManagedChannel channel =
         channels.computeIfAbsent(
             endpoint,
-            e ->
-                NettyChannelBuilder.forTarget(e)
-                    .usePlaintext()
-                    .maxInboundMessageSize(64 << 20)
-                    .build());
+            e -> {
+              KvClientOptions o = shared.options;
+              NettyChannelBuilder b =
+                  o.tls() == null
+                      ? NettyChannelBuilder.forTarget(e).usePlaintext()
+                      : NettyChannelBuilder.forTarget(e, credentials(o.tls()));
+              if (o.token() != null) {
+                b.intercept(bearer(o.token()));
+              }
+              return b.maxInboundMessageSize(64 << 20).build();
+            });
     // A node that restarted must be reached again at once, not after the channel's own backoff.
     channel.resetConnectBackoff();
     return KvGrpc.newBlockingStub(channel)
         .withDeadlineAfter(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private static io.grpc.ChannelCredentials credentials(
+      dev.faultline.api.security.TlsCredentials tls) {
+    TlsChannelCredentials.Builder b =
+        TlsChannelCredentials.newBuilder().trustManager(tls.trustManager());
+    if (tls.keyManager() != null) {
+      b.keyManager(tls.keyManager());
+    }
+    return b.build();
+  }
+
+  private static ClientInterceptor bearer(String token) {
+    Metadata extra = new Metadata();
+    extra.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return MetadataUtils.newAttachHeadersInterceptor(extra);
   }
 
   @Override
@@ -117,14 +144,20 @@ final class GrpcKvClient extends RetryingClient {
       return new Attempt.Redirect(leader, message);
     }
     if (FaultlineMetadata.FAILED.equals(outcome)) {
-      return status.getCode() == Status.Code.INVALID_ARGUMENT
-          ? new Attempt.Rejected(message)
-          : new Attempt.Retryable(message);
+      return switch (status.getCode()) {
+        case INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED -> new Attempt.Rejected(message);
+        default -> new Attempt.Retryable(message);
+      };
     }
     if (FaultlineMetadata.UNKNOWN.equals(outcome)) {
       return new Attempt.Unknown(message);
     }
     // No answer from a Faultline node: decide from what the channel saw.
+    if (status.getCode() == Status.Code.UNAVAILABLE
+        && causedBy(status.getCause(), SSLHandshakeException.class)) {
+      // No TLS session, so no request: nothing happened, and retrying will not help.
+      return new Attempt.Rejected("TLS handshake with " + endpoint + " failed: " + message);
+    }
     if (status.getCode() == Status.Code.UNAVAILABLE && causedByConnect(status.getCause())) {
       return new Attempt.Retryable("cannot connect to " + endpoint + ": " + message);
     }
@@ -134,6 +167,15 @@ final class GrpcKvClient extends RetryingClient {
       return new Attempt.Rejected(message);
     }
     return new Attempt.Unknown(message + " (from " + endpoint + ")");
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean causedByConnect(Throwable t) {

@@ -27,13 +27,25 @@ final class HttpKvClient extends RetryingClient {
 
   HttpKvClient(KvClientOptions options) {
     this(
-        new Shared(options, options.endpoints().stream().map(HttpKvClient::base).toList()),
+        new Shared(
+            options,
+            options.endpoints().stream()
+                .map(e -> base(e, options.tls() == null ? "http" : "https"))
+                .toList()),
         options.callTimeout(),
+        client(options));
+  }
+
+  private static HttpClient client(KvClientOptions options) {
+    HttpClient.Builder b =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(options.callTimeout())
-            .build());
+            .connectTimeout(options.callTimeout());
+    if (options.tls() != null) {
+      b.sslContext(options.tls().sslContext());
+    }
+    return b.build();
   }
 
   private HttpKvClient(Shared shared, Duration callTimeout, HttpClient http) {
@@ -47,10 +59,14 @@ final class HttpKvClient extends RetryingClient {
   }
 
   static String base(String endpoint) {
+    return base(endpoint, "http");
+  }
+
+  static String base(String endpoint, String scheme) {
     String e =
         endpoint.startsWith("http://") || endpoint.startsWith("https://")
             ? endpoint
-            : "http://" + endpoint;
+            : scheme + "://" + endpoint;
     return e.endsWith("/") ? e.substring(0, e.length() - 1) : e;
   }
 
@@ -77,6 +93,9 @@ final class HttpKvClient extends RetryingClient {
             .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
       }
     }
+    if (shared.options.token() != null) {
+      b.header("Authorization", "Bearer " + shared.options.token());
+    }
     if (req.session().present()) {
       b.header("X-Client-Id", Long.toUnsignedString(req.session().clientId()));
       b.header("X-Request-Seq", Long.toUnsignedString(req.session().seq()));
@@ -89,6 +108,9 @@ final class HttpKvClient extends RetryingClient {
     } catch (HttpTimeoutException e) {
       return new Attempt.Unknown(
           "no answer from " + endpoint + " within " + timeout.toMillis() + " ms");
+    } catch (javax.net.ssl.SSLHandshakeException e) {
+      // The handshake failed before the request was sent: nothing happened.
+      return new Attempt.Rejected("TLS handshake with " + endpoint + " failed: " + e.getMessage());
     } catch (IOException e) {
       if (e.getCause() instanceof ConnectException) {
         return new Attempt.Retryable("cannot connect to " + endpoint + ": " + e.getCause());
@@ -136,7 +158,7 @@ final class HttpKvClient extends RetryingClient {
           return new Attempt.Success(CasOutcome.mismatch(current));
         }
         return new Attempt.Rejected(message);
-      case 400, 405, 413, 414, 431:
+      case 400, 401, 403, 405, 413, 414, 431:
         return new Attempt.Rejected(message);
       default:
         boolean unknown = body == null || !"failed".equals(body.path("outcome").asText());

@@ -38,6 +38,11 @@ public final class ConfigSources {
           "peer", "peer-address",
           "bug", "bugs");
 
+  /** Options that may be given as a bare flag ({@code --insecure}) to mean true. */
+  private static final List<String> SWITCHES = List.of("insecure", "allow-bugs");
+
+  private static final List<String> BOOLEAN_WORDS = List.of("true", "false", "yes", "no");
+
   /** A raw option value and where it came from (for error messages). */
   private record Value(Object raw, String source) {}
 
@@ -151,6 +156,9 @@ public final class ConfigSources {
       if (eq >= 0) {
         value = name.substring(eq + 1);
         name = name.substring(0, eq);
+      } else if (SWITCHES.contains(name)
+          && (i + 1 >= args.size() || !BOOLEAN_WORDS.contains(args.get(i + 1)))) {
+        value = "true"; // --insecure alone switches it on
       } else if (i + 1 < args.size()) {
         value = args.get(++i);
       } else {
@@ -210,7 +218,25 @@ public final class ConfigSources {
         return name.endsWith("-address") ? Addresses.require(s, "option '" + name + "'") : s;
       }
       if (type == Path.class) {
-        return raw == null ? null : Path.of(raw.toString());
+        return raw == null || raw.toString().isBlank() ? null : Path.of(raw.toString().trim());
+      }
+      if (type == boolean.class) {
+        if (raw instanceof Boolean b) {
+          return b;
+        }
+        String s = raw == null ? "" : raw.toString().trim().toLowerCase(Locale.ROOT);
+        return switch (s) {
+          case "true", "yes", "1" -> true;
+          case "false", "no", "0" -> false;
+          default ->
+              throw new ConfigException(
+                  v.source()
+                      + ": option '"
+                      + name
+                      + "' must be true or false, found '"
+                      + raw
+                      + "'");
+        };
       }
       if (type == int.class) {
         return raw instanceof Number n
@@ -280,6 +306,14 @@ public final class ConfigSources {
       d.put("heartbeat-ticks", 2);
       d.put("snapshot-interval", 10000);
       d.put("bugs", List.of());
+      d.put("tls-client-auth", "none");
+      d.put("tls-reload-ms", 10000);
+      d.put("auth-open-endpoints", List.of("healthz", "readyz", "metrics"));
+      d.put("max-request-header-bytes", 8192);
+      d.put("max-inflight-requests", 512);
+      d.put("max-inflight-per-connection", 64);
+      d.put("insecure", false);
+      d.put("allow-bugs", false);
       Map<String, Value> out = new LinkedHashMap<>();
       d.forEach((k, val) -> out.put(k, new Value(val, "default")));
       return out;

@@ -37,11 +37,28 @@ public record NodeConfig(
     int electionTicks,
     int heartbeatTicks,
     long snapshotInterval,
-    List<String> bugs) {
+    List<String> bugs,
+    Path tlsCert,
+    Path tlsKey,
+    Path tlsCa,
+    String tlsClientAuth,
+    long tlsReloadMs,
+    Path authTokens,
+    List<String> authOpenEndpoints,
+    int maxRequestHeaderBytes,
+    int maxInflightRequests,
+    int maxInflightPerConnection,
+    boolean insecure,
+    boolean allowBugs) {
+
+  /** The endpoints {@code auth-open-endpoints} may name. */
+  public static final List<String> OPENABLE_ENDPOINTS =
+      List.of("healthz", "readyz", "metrics", "openapi");
 
   public NodeConfig {
     peers = List.copyOf(peers);
     bugs = List.copyOf(bugs);
+    authOpenEndpoints = List.copyOf(authOpenEndpoints);
     NodeBug.parseAll(bugs);
     if (id == null || id.isBlank()) {
       throw new ConfigException("option 'id' is required: pass --id n1 (or set FAULTLINE_ID)");
@@ -66,6 +83,44 @@ public record NodeConfig(
         ">= max-value-bytes + max-key-bytes + 1024");
     check(maxPeerMessageBytes >= 4096, "max-peer-message-bytes", maxPeerMessageBytes, ">= 4096");
     check(peerQueueCapacity >= 1, "peer-queue-capacity", peerQueueCapacity, ">= 1");
+    int tlsFiles = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
+    if (tlsFiles != 0 && tlsFiles != 3) {
+      throw new ConfigException(
+          "TLS needs all three of tls-cert, tls-key and tls-ca (PEM files); "
+              + (tlsCert == null ? "tls-cert" : tlsKey == null ? "tls-key" : "tls-ca")
+              + " is missing");
+    }
+    check(
+        List.of("none", "optional", "require").contains(tlsClientAuth),
+        "tls-client-auth",
+        tlsClientAuth,
+        "one of none, optional, require");
+    if (tlsFiles == 0 && !tlsClientAuth.equals("none")) {
+      throw new ConfigException(
+          "option 'tls-client-auth' is "
+              + tlsClientAuth
+              + " but TLS is off: set tls-cert,"
+              + " tls-key and tls-ca, or leave tls-client-auth at none");
+    }
+    check(tlsReloadMs >= 0, "tls-reload-ms", tlsReloadMs, ">= 0 (0 = never reload)");
+    for (String open : authOpenEndpoints) {
+      check(
+          OPENABLE_ENDPOINTS.contains(open),
+          "auth-open-endpoints",
+          open,
+          "one of " + String.join(", ", OPENABLE_ENDPOINTS));
+    }
+    check(
+        maxRequestHeaderBytes >= 1024,
+        "max-request-header-bytes",
+        maxRequestHeaderBytes,
+        ">= 1024");
+    check(maxInflightRequests >= 1, "max-inflight-requests", maxInflightRequests, ">= 1");
+    check(
+        maxInflightPerConnection >= 1,
+        "max-inflight-per-connection",
+        maxInflightPerConnection,
+        ">= 1");
     if (!peers.isEmpty() && peers.stream().noneMatch(p -> p.id().equals(id))) {
       throw new ConfigException(
           "option 'peers' does not list this node '"
@@ -93,6 +148,11 @@ public record NodeConfig(
   /** The deliberate bugs switched on; empty for a correct node. */
   public Set<NodeBug> bugSet() {
     return NodeBug.parseAll(bugs);
+  }
+
+  /** Whether the node serves TLS (HTTP, gRPC and mutual TLS between peers). */
+  public boolean tlsEnabled() {
+    return tlsCert != null;
   }
 
   /** The edges' limits. */

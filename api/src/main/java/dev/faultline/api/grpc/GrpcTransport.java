@@ -3,8 +3,13 @@ package dev.faultline.api.grpc;
 import dev.faultline.api.grpc.raft.DeliverAck;
 import dev.faultline.api.grpc.raft.Envelope;
 import dev.faultline.api.grpc.raft.RaftTransportGrpc;
+import dev.faultline.api.security.TlsCredentials;
 import dev.faultline.raft.Transport;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerCredentials;
+import io.grpc.ServerInterceptors;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -27,6 +32,12 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Inbound messages are handed to the receiver on gRPC threads, in order per sender; the receiver
  * must be thread-safe (the runtime hands them to its event loop).
+ *
+ * <p>With {@link TlsCredentials}, every link is mutual TLS: a node accepts a stream only from a
+ * certificate signed by the cluster's CA that names exactly one current peer ({@link
+ * PeerIdentity}), and delivers an envelope only when its {@code from} is that peer; it dials a peer
+ * expecting the peer's certificate to name the peer's id. A non-member's messages never reach the
+ * receiver.
  */
 public final class GrpcTransport implements Transport {
 
@@ -70,6 +81,9 @@ public final class GrpcTransport implements Transport {
 
   private final String selfId;
   private final Options options;
+  private final TlsCredentials tls;
+  private final PeerIdentity identity;
+  private final AtomicLong impersonations = new AtomicLong();
   private final Server server;
   private final Map<String, PeerLink> peers = new ConcurrentHashMap<>();
   private final AtomicLong misaddressed = new AtomicLong();
@@ -83,15 +97,39 @@ public final class GrpcTransport implements Transport {
    * port; inbound messages are dropped until {@link #start}.
    */
   public GrpcTransport(String selfId, String listenHost, int listenPort, Options options) {
+    this(selfId, listenHost, listenPort, options, null);
+  }
+
+  /**
+   * As {@link #GrpcTransport(String, String, int, Options)}, over mutual TLS with {@code tls} (the
+   * node's certificate, which must name {@code selfId}, and the cluster's CA); null is plaintext.
+   */
+  public GrpcTransport(
+      String selfId, String listenHost, int listenPort, Options options, TlsCredentials tls) {
     this.selfId = selfId;
     this.options = options;
+    this.tls = tls;
+    this.identity = new PeerIdentity(selfId, peers::containsKey);
+    ServerCredentials credentials =
+        tls == null
+            ? InsecureServerCredentials.create()
+            : TlsServerCredentials.newBuilder()
+                .keyManager(tls.keyManager())
+                .trustManager(tls.trustManager())
+                .clientAuth(TlsServerCredentials.ClientAuth.REQUIRE)
+                .build();
     this.server =
-        NettyServerBuilder.forAddress(new java.net.InetSocketAddress(listenHost, listenPort))
+        NettyServerBuilder.forAddress(
+                new java.net.InetSocketAddress(listenHost, listenPort), credentials)
             .maxInboundMessageSize(options.maxMessageBytes())
+            .maxInboundMetadataSize(8192)
             .permitKeepAliveTime(
                 Math.max(1, options.keepAlive().toMillis() / 2), TimeUnit.MILLISECONDS)
             .permitKeepAliveWithoutCalls(true)
-            .addService(new Inbound())
+            .addService(
+                tls == null
+                    ? new Inbound().bindService()
+                    : ServerInterceptors.intercept(new Inbound(), identity))
             .build();
     try {
       server.start();
@@ -111,7 +149,7 @@ public final class GrpcTransport implements Transport {
     if (id.equals(selfId)) {
       return;
     }
-    PeerLink link = new PeerLink(selfId, id, address, options);
+    PeerLink link = new PeerLink(selfId, id, address, options, tls);
     PeerLink old = peers.put(id, link);
     if (old != null) {
       old.close();
@@ -167,6 +205,16 @@ public final class GrpcTransport implements Transport {
     return link == null ? 0 : link.dropped();
   }
 
+  /** Streams refused because the peer's certificate named no (or more than one) member. */
+  public long refusedPeers() {
+    return identity.refused();
+  }
+
+  /** Envelopes dropped because their {@code from} was not the member the certificate names. */
+  public long impersonations() {
+    return impersonations.get();
+  }
+
   /** Messages dropped because they exceeded the size limit. */
   public long droppedOversize() {
     return oversize.get();
@@ -195,11 +243,22 @@ public final class GrpcTransport implements Transport {
   private final class Inbound extends RaftTransportGrpc.RaftTransportImplBase {
     @Override
     public StreamObserver<Envelope> deliver(StreamObserver<DeliverAck> ack) {
+      String authenticated = tls == null ? null : PeerIdentity.PEER_ID.get();
       return new StreamObserver<>() {
         @Override
         public void onNext(Envelope envelope) {
           BiConsumer<String, byte[]> r = receiver;
           if (r == null || closed) {
+            return;
+          }
+          if (tls != null && !envelope.getFrom().equals(authenticated)) {
+            if (impersonations.incrementAndGet() % 100 == 1) {
+              LOG.warn(
+                  "{}: dropping a message claiming to come from {} on {}'s authenticated stream",
+                  selfId,
+                  envelope.getFrom(),
+                  authenticated);
+            }
             return;
           }
           if (!envelope.getTo().equals(selfId)) {

@@ -4,7 +4,9 @@ import com.google.protobuf.ByteString;
 import dev.faultline.api.grpc.raft.DeliverAck;
 import dev.faultline.api.grpc.raft.Envelope;
 import dev.faultline.api.grpc.raft.RaftTransportGrpc;
+import dev.faultline.api.security.TlsCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -34,15 +36,33 @@ final class PeerLink implements AutoCloseable {
   private volatile long backoffMillis;
   private long attempts;
 
-  PeerLink(String selfId, String peerId, String address, GrpcTransport.Options options) {
+  PeerLink(
+      String selfId,
+      String peerId,
+      String address,
+      GrpcTransport.Options options,
+      TlsCredentials tls) {
     this.selfId = selfId;
     this.peerId = peerId;
     this.address = address;
     this.options = options;
     this.queue = new OutboundQueue(options.queueCapacity());
+    NettyChannelBuilder builder;
+    if (tls == null) {
+      builder = NettyChannelBuilder.forTarget(address).usePlaintext();
+    } else {
+      builder =
+          NettyChannelBuilder.forTarget(
+                  address,
+                  TlsChannelCredentials.newBuilder()
+                      .keyManager(tls.keyManager())
+                      .trustManager(tls.trustManager())
+                      .build())
+              // The handshake checks the server's certificate against this name: the peer's id.
+              .overrideAuthority(peerId);
+    }
     this.channel =
-        NettyChannelBuilder.forTarget(address)
-            .usePlaintext()
+        builder
             .maxInboundMessageSize(options.maxMessageBytes())
             // Detect a peer that went silent (a partition drops packets rather than resetting).
             .keepAliveTime(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS)

@@ -9,15 +9,20 @@ import dev.faultline.api.Limits;
 import dev.faultline.api.NodeAddress;
 import dev.faultline.api.Session;
 import dev.faultline.api.metrics.NodeMetrics;
+import dev.faultline.api.security.Authenticator;
+import dev.faultline.api.security.ClientAuth;
+import dev.faultline.api.security.EdgeSecurity;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -26,6 +31,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.servlet.FilterHolder;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +46,10 @@ import org.slf4j.LoggerFactory;
  * The node's HTTP API (see docs/API.md): key-value routes over a {@link KvBackend}, cluster status,
  * health, readiness, Prometheus metrics and the OpenAPI document. Every error body is {@code
  * {"error": "...", "outcome": "failed"|"unknown"}}; bad input always gets a 4xx, never a 5xx.
+ *
+ * <p>{@link EdgeSecurity} adds HTTPS (Jetty's own TLS connector over the node's credentials, with
+ * the client-certificate policy), bearer tokens (401 / 403 before any handler runs), the
+ * request-header bound (431 from Jetty) and the node-wide in-flight bound (429).
  */
 public final class HttpApi implements AutoCloseable {
 
@@ -48,15 +65,24 @@ public final class HttpApi implements AutoCloseable {
   private final KvBackend backend;
   private final NodeMetrics metrics;
   private final Limits limits;
+  private final EdgeSecurity security;
   private final ObjectMapper json = new ObjectMapper();
   private final byte[] openApi;
   private final Javalin app;
+  private volatile String bindHost;
+  private volatile int bindPort;
 
-  /** Builds the server; nothing listens until {@link #start}. */
+  /** Builds a plaintext server without tokens; nothing listens until {@link #start}. */
   public HttpApi(KvBackend backend, NodeMetrics metrics, Limits limits) {
+    this(backend, metrics, limits, EdgeSecurity.open());
+  }
+
+  /** Builds the server with {@code security}; nothing listens until {@link #start}. */
+  public HttpApi(KvBackend backend, NodeMetrics metrics, Limits limits, EdgeSecurity security) {
     this.backend = backend;
     this.metrics = metrics;
     this.limits = limits;
+    this.security = security;
     this.openApi = loadOpenApi();
     this.app =
         Javalin.create(
@@ -71,8 +97,18 @@ public final class HttpApi implements AutoCloseable {
                   http -> {
                     http.setUriCompliance(UriCompliance.LEGACY);
                     http.setSendServerVersion(false);
+                    // Larger headers are refused by Jetty with 431 before any handler runs.
+                    http.setRequestHeaderSize(security.maxRequestHeaderBytes());
                   });
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+              cfg.jetty.addConnector(this::connector);
+              cfg.jetty.modifyServletContextHandler(
+                  handler ->
+                      handler.addFilter(
+                          new FilterHolder(
+                              new InflightFilter(security.inflight(), retryAfterSeconds())),
+                          "/v1/kv/*",
+                          EnumSet.of(DispatcherType.REQUEST)));
               cfg.requestLogger.http((ctx, ms) -> recordRequest(ctx));
             });
     routes();
@@ -80,8 +116,34 @@ public final class HttpApi implements AutoCloseable {
 
   /** Listens on {@code host:port} (port 0 picks a free one) and returns the bound port. */
   public int start(String host, int port) {
+    bindHost = host;
+    bindPort = port;
     app.start(host, port);
     return app.port();
+  }
+
+  /** The one listening connector: plaintext, or TLS over the node's credentials. */
+  private ServerConnector connector(Server server, HttpConfiguration http) {
+    ServerConnector c;
+    if (security.tls() == null) {
+      c = new ServerConnector(server, new HttpConnectionFactory(http));
+    } else {
+      SslContextFactory.Server ssl = new SslContextFactory.Server();
+      ssl.setSslContext(security.tls().sslContext());
+      ssl.setNeedClientAuth(security.clientAuth() == ClientAuth.REQUIRE);
+      ssl.setWantClientAuth(security.clientAuth() == ClientAuth.OPTIONAL);
+      HttpConfiguration https = new HttpConfiguration(http);
+      SecureRequestCustomizer secure = new SecureRequestCustomizer();
+      // Clients reach nodes by IP address as often as by name; the certificate, not SNI, decides.
+      secure.setSniHostCheck(false);
+      https.addCustomizer(secure);
+      c =
+          new ServerConnector(
+              server, new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+    }
+    c.setHost(bindHost);
+    c.setPort(bindPort);
+    return c;
   }
 
   /** The bound port, once started. */
@@ -95,7 +157,11 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private void routes() {
-    app.before(ctx -> ctx.attribute(ATTR_START, System.nanoTime()));
+    app.before(
+        ctx -> {
+          ctx.attribute(ATTR_START, System.nanoTime());
+          authorize(ctx);
+        });
     app.put(ROUTE_KEY, this::put);
     app.get(ROUTE_KEY, this::get);
     app.delete(ROUTE_KEY, this::delete);
@@ -148,6 +214,29 @@ public final class HttpApi implements AutoCloseable {
                     Map.of()));
           }
         });
+  }
+
+  /** Refuses the request (401 / 403) unless its bearer token grants what the route needs. */
+  private void authorize(Context ctx) {
+    if (security.auth() == null) {
+      return;
+    }
+    String method = ctx.method().name();
+    String path = ctx.path();
+    Authenticator.Verdict v =
+        security
+            .auth()
+            .check(
+                ctx.header("Authorization"),
+                security.access().http(method, path),
+                method + " " + path);
+    if (v instanceof Authenticator.Verdict.Denied d) {
+      if (d.reason() == Authenticator.Reason.FORBIDDEN) {
+        throw new ApiError(403, d.message(), true, Map.of());
+      }
+      throw new ApiError(
+          401, d.message(), true, Map.of("WWW-Authenticate", "Bearer realm=\"faultline\""));
+    }
   }
 
   private void put(Context ctx) {
@@ -312,14 +401,18 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private ApiError unavailable(String message) {
-    long seconds = Math.max(1, (limits.retryAfter().toMillis() + 999) / 1000);
-    return new ApiError(503, message, true, Map.of("Retry-After", Long.toString(seconds)));
+    return new ApiError(
+        503, message, true, Map.of("Retry-After", Long.toString(retryAfterSeconds())));
   }
 
-  private static String base(String address) {
+  private long retryAfterSeconds() {
+    return Math.max(1, (limits.retryAfter().toMillis() + 999) / 1000);
+  }
+
+  private String base(String address) {
     return address.startsWith("http://") || address.startsWith("https://")
         ? address
-        : "http://" + address;
+        : security.scheme() + "://" + address;
   }
 
   private static Throwable unwrap(Throwable err) {

@@ -7,6 +7,9 @@ import dev.faultline.api.grpc.GrpcServer;
 import dev.faultline.api.grpc.GrpcTransport;
 import dev.faultline.api.http.HttpApi;
 import dev.faultline.api.metrics.NodeMetrics;
+import dev.faultline.api.security.EdgeSecurity;
+import dev.faultline.api.security.TlsCredentials;
+import dev.faultline.api.security.TlsFiles;
 
 /**
  * A node's client-facing servers, HTTP and gRPC, started together on the configured addresses over
@@ -26,10 +29,20 @@ public final class ClientEdges implements AutoCloseable {
     this.grpcPort = grpcPort;
   }
 
-  /** Starts HTTP on {@code config.httpAddress()} and gRPC on {@code config.grpcAddress()}. */
+  /**
+   * Starts HTTP on {@code config.httpAddress()} and gRPC on {@code config.grpcAddress()}, with the
+   * TLS material (loaded here when TLS is on), tokens and limits {@code config} names.
+   */
   public static ClientEdges start(NodeConfig config, KvBackend backend, NodeMetrics metrics) {
-    HttpApi http = new HttpApi(backend, metrics, config.limits());
-    GrpcServer grpc = new GrpcServer(backend, metrics, config.limits());
+    return start(config, backend, metrics, tls(config));
+  }
+
+  /** As {@link #start(NodeConfig, KvBackend, NodeMetrics)}, with TLS credentials already loaded. */
+  public static ClientEdges start(
+      NodeConfig config, KvBackend backend, NodeMetrics metrics, TlsCredentials tls) {
+    EdgeSecurity security = EdgeSecurity.from(config, tls, metrics.registry());
+    HttpApi http = new HttpApi(backend, metrics, config.limits(), security);
+    GrpcServer grpc = new GrpcServer(backend, metrics, config.limits(), security);
     try {
       int httpPort =
           http.start(Addresses.host(config.httpAddress()), Addresses.port(config.httpAddress()));
@@ -43,14 +56,27 @@ public final class ClientEdges implements AutoCloseable {
     }
   }
 
+  /** The node's TLS credentials from the files {@code config} names; null when TLS is off. */
+  public static TlsCredentials tls(NodeConfig config) {
+    return config.tlsEnabled()
+        ? TlsCredentials.load(new TlsFiles(config.tlsCert(), config.tlsKey(), config.tlsCa()))
+        : null;
+  }
+
   /** The Raft transport for {@code config}: listening on its peer address, linked to its peers. */
   public static GrpcTransport transport(NodeConfig config) {
+    return transport(config, tls(config));
+  }
+
+  /** As {@link #transport(NodeConfig)}, over mutual TLS with {@code tls} (null: plaintext). */
+  public static GrpcTransport transport(NodeConfig config, TlsCredentials tls) {
     GrpcTransport transport =
         new GrpcTransport(
             config.id(),
             Addresses.host(config.peerAddress()),
             Addresses.port(config.peerAddress()),
-            config.transportOptions());
+            config.transportOptions(),
+            tls);
     config.peers().forEach(p -> transport.addPeer(p.id(), p.peer()));
     return transport;
   }

@@ -6,6 +6,8 @@ import dev.faultline.api.config.NodeConfig;
 import dev.faultline.api.grpc.GrpcTransport;
 import dev.faultline.api.metrics.NodeMetrics;
 import dev.faultline.api.metrics.RaftMetrics;
+import dev.faultline.api.security.ExposurePolicy;
+import dev.faultline.api.security.TlsCredentials;
 import dev.faultline.raft.DeliberateBug;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.RaftConfig;
@@ -28,6 +30,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A whole node: durable log and snapshots in the data directory, the key-value state machine, the
@@ -46,12 +50,22 @@ public final class FaultlineNode implements AutoCloseable {
   private final GrpcTransport transport;
   private final RaftNode raft;
   private final ClientEdges edges;
+  private final TlsCredentials tls;
   private final ScheduledExecutorService sampler;
   private final ExecutorService replies;
   private String lastLeader;
 
+  private static final Logger LOG = LoggerFactory.getLogger(FaultlineNode.class);
+
   private FaultlineNode(NodeConfig config) throws IOException {
     this.config = config;
+    for (String warning : ExposurePolicy.check(config)) {
+      LOG.warn("{}", warning);
+    }
+    this.tls = ClientEdges.tls(config);
+    if (tls != null && config.tlsReloadMs() > 0) {
+      tls.watch(java.time.Duration.ofMillis(config.tlsReloadMs()));
+    }
     Set<NodeBug> bugs = config.bugSet();
     Set<DeliberateBug> raftBugs = EnumSet.noneOf(DeliberateBug.class);
     for (NodeBug bug : bugs) {
@@ -71,7 +85,7 @@ public final class FaultlineNode implements AutoCloseable {
     GrpcTransport link = null;
     RaftNode node = null;
     try {
-      link = ClientEdges.transport(config);
+      link = ClientEdges.transport(config, tls);
       List<String> members = members(config);
       RaftConfig raftConfig =
           RaftConfig.of(config.id(), new LinkedHashSet<>(members))
@@ -110,7 +124,7 @@ public final class FaultlineNode implements AutoCloseable {
                 replies);
       }
       ReplicatedBackend backend = new ReplicatedBackend(replica, config::peer);
-      this.edges = ClientEdges.start(config, backend, metrics);
+      this.edges = ClientEdges.start(config, backend, metrics, tls);
     } catch (IOException | RuntimeException e) {
       if (node != null) {
         node.close();
@@ -121,6 +135,9 @@ public final class FaultlineNode implements AutoCloseable {
       machine.close();
       metrics.close();
       replies.shutdownNow();
+      if (tls != null) {
+        tls.close();
+      }
       throw e;
     }
     this.transport = link;
@@ -208,6 +225,9 @@ public final class FaultlineNode implements AutoCloseable {
     } finally {
       machine.close();
       metrics.close();
+      if (tls != null) {
+        tls.close();
+      }
     }
   }
 }

@@ -239,6 +239,10 @@ public final class DockerCluster implements Cluster {
     Map<String, String> env = new HashMap<>(options.env());
     env.put("FAULTLINE_ID", node.id);
     env.put("FAULTLINE_PEERS", topology.peersLine(node.id));
+    // The image binds 0.0.0.0 on a private test network; a node refuses that without TLS, or with
+    // deliberate bugs, unless told it is on purpose.
+    env.put("FAULTLINE_INSECURE", "true");
+    env.put("FAULTLINE_ALLOW_BUGS", "true");
     env.putAll(node.extraEnv);
     GenericContainer<?> c =
         new GenericContainer<>(image)

@@ -2,6 +2,8 @@ package dev.faultline.testbed.cluster;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.api.security.ClusterPki;
+import dev.faultline.api.security.TlsCredentials;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -38,6 +40,8 @@ public final class ProcessCluster implements AutoCloseable {
    *     on basePort+200+i-1
    * @param nodeOptions extra node options ({@code tick-ms} → {@code --tick-ms VALUE})
    * @param command the command line before {@code node ...}, e.g. {@code java -jar faultline.jar}
+   * @param tls whether to generate a throwaway CA, node and client certificates and tokens into the
+   *     data directory ({@link ClusterPki}) and run the nodes with TLS and bearer tokens
    */
   public record Options(
       int nodes,
@@ -47,7 +51,20 @@ public final class ProcessCluster implements AutoCloseable {
       List<String> bugs,
       Map<String, String> nodeOptions,
       List<String> command,
-      Duration readyTimeout) {
+      Duration readyTimeout,
+      boolean tls) {
+
+    public Options(
+        int nodes,
+        Path dataDir,
+        String host,
+        int basePort,
+        List<String> bugs,
+        Map<String, String> nodeOptions,
+        List<String> command,
+        Duration readyTimeout) {
+      this(nodes, dataDir, host, basePort, bugs, nodeOptions, command, readyTimeout, false);
+    }
 
     public Options {
       if (nodes < 1 || nodes > 99) {
@@ -76,30 +93,53 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     public Options withBugs(List<String> b) {
-      return new Options(nodes, dataDir, host, basePort, b, nodeOptions, command, readyTimeout);
+      return new Options(
+          nodes, dataDir, host, basePort, b, nodeOptions, command, readyTimeout, tls);
     }
 
     public Options withNodeOptions(Map<String, String> o) {
-      return new Options(nodes, dataDir, host, basePort, bugs, o, command, readyTimeout);
+      return new Options(nodes, dataDir, host, basePort, bugs, o, command, readyTimeout, tls);
     }
 
     public Options withCommand(List<String> c) {
-      return new Options(nodes, dataDir, host, basePort, bugs, nodeOptions, c, readyTimeout);
+      return new Options(nodes, dataDir, host, basePort, bugs, nodeOptions, c, readyTimeout, tls);
     }
 
     public Options withReadyTimeout(Duration t) {
-      return new Options(nodes, dataDir, host, basePort, bugs, nodeOptions, command, t);
+      return new Options(nodes, dataDir, host, basePort, bugs, nodeOptions, command, t, tls);
+    }
+
+    public Options withTls(boolean on) {
+      return new Options(
+          nodes, dataDir, host, basePort, bugs, nodeOptions, command, readyTimeout, on);
     }
   }
 
   private final Path dir;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private final HttpClient http;
+  private final String scheme;
+  private final String token;
   private ClusterState state;
 
-  private ProcessCluster(Path dir, ClusterState state) {
+  private ProcessCluster(Path dir, ClusterState state) throws IOException {
     this.dir = dir;
     this.state = state;
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    boolean tls = !state.nodes().isEmpty() && state.nodes().get(0).argv().contains("--tls-cert");
+    if (tls) {
+      // A --tls cluster: its CA and admin token are in the cluster directory.
+      b.sslContext(TlsCredentials.trusting(dir.resolve(ClusterPki.CA_FILE)).sslContext());
+      token = Files.readString(dir.resolve(ClusterPki.ADMIN_TOKEN_FILE)).strip();
+    } else {
+      token = null;
+    }
+    this.scheme = tls ? "https" : "http";
+    this.http = b.build();
+  }
+
+  /** Whether the nodes serve TLS and want bearer tokens (started with {@code --tls}). */
+  public boolean tls() {
+    return token != null;
   }
 
   /**
@@ -132,6 +172,15 @@ public final class ProcessCluster implements AutoCloseable {
               + dir
               + "' or choose another --data");
     }
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= o.nodes(); i++) {
+      ids.add("n" + i);
+    }
+    ClusterPki pki =
+        o.tls()
+            ? ClusterPki.generate(
+                dir, ids, List.of(o.host(), "localhost", "127.0.0.1"), Duration.ofDays(30))
+            : null;
     List<String> peers = new ArrayList<>();
     Map<String, String[]> addresses = new LinkedHashMap<>();
     for (int i = 1; i <= o.nodes(); i++) {
@@ -169,6 +218,14 @@ public final class ProcessCluster implements AutoCloseable {
       for (String bug : o.bugs()) {
         argv.add("--bug");
         argv.add(bug);
+      }
+      if (pki != null) {
+        pki.nodeOptions(id)
+            .forEach(
+                (k, v) -> {
+                  argv.add("--" + k);
+                  argv.add(v);
+                });
       }
       o.nodeOptions()
           .forEach(
@@ -237,9 +294,9 @@ public final class ProcessCluster implements AutoCloseable {
     return state;
   }
 
-  /** Every node's HTTP base URL, {@code http://HOST:PORT}, in node order. */
+  /** Every node's HTTP base URL, {@code http://HOST:PORT} (https with TLS), in node order. */
   public List<String> httpUrls() {
-    return state.nodes().stream().map(n -> "http://" + n.http()).toList();
+    return state.nodes().stream().map(n -> scheme + "://" + n.http()).toList();
   }
 
   /** (Re)starts node {@code id} with its recorded command line, detached, output to its folder. */
@@ -321,12 +378,14 @@ public final class ProcessCluster implements AutoCloseable {
   private NodeView view(ClusterState.Node n) {
     boolean alive = n.process().isPresent();
     try {
+      HttpRequest.Builder req =
+          HttpRequest.newBuilder(URI.create(scheme + "://" + n.http() + "/v1/cluster"))
+              .timeout(Duration.ofSeconds(2));
+      if (token != null) {
+        req.header("Authorization", "Bearer " + token);
+      }
       HttpResponse<String> r =
-          http.send(
-              HttpRequest.newBuilder(URI.create("http://" + n.http() + "/v1/cluster"))
-                  .timeout(Duration.ofSeconds(2))
-                  .build(),
-              HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+          http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
       if (r.statusCode() != 200) {
         return down(n, alive, "HTTP " + r.statusCode());
       }

@@ -64,8 +64,12 @@ public final class NodeCommandLine implements NodeLauncher {
             all.stream()
                 .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
                 .collect(Collectors.joining(","))));
+    // The nodes listen on addresses that exist only inside the run's private network namespace
+    // (or on loopback), so plaintext and deliberate bugs are acknowledged here; see SECURITY.md.
+    argv.add("--insecure");
     bug.ifPresent(
         b -> {
+          argv.add("--allow-bugs");
           argv.add("--bug");
           argv.add(b);
         });
