@@ -164,18 +164,7 @@ public final class CheckReportPage {
   }
 
   static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '"' -> b.append("&quot;");
-        default -> b.append(ch);
-      }
-    }
-    return b.toString();
+    return Html.escape(s);
   }
 
   private static String resource(String name) {

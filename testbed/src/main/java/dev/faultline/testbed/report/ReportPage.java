@@ -1,6 +1,7 @@
 package dev.faultline.testbed.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.faultline.checker.report.Html;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -258,18 +259,7 @@ final class ReportPage {
   }
 
   static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length() + 16);
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '&' -> b.append("&amp;");
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '"' -> b.append("&quot;");
-        default -> b.append(ch);
-      }
-    }
-    return b.toString();
+    return Html.escape(s);
   }
 
   /** The version of the uPlot WebJar on the class path, from its Maven metadata. */

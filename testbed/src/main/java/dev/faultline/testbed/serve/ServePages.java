@@ -1,5 +1,6 @@
 package dev.faultline.testbed.serve;
 
+import dev.faultline.checker.report.Html;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,9 +172,6 @@ final class ServePages {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("\"", "&quot;");
+    return Html.escape(s);
   }
 }
