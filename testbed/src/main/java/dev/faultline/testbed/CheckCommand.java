@@ -12,7 +12,9 @@ import dev.faultline.checker.model.Models;
 import dev.faultline.checker.report.CheckReportPage;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Values;
+import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
+import dev.faultline.testbed.report.RunReport;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +104,18 @@ public final class CheckCommand implements Callable<Integer> {
     if (out != null) {
       ResultsJson.write(r, out.resolve("results.json"));
       CheckReportPage.write(history, r, out.resolve("check.html"));
-      o.println("wrote " + out.resolve("results.json") + " and " + out.resolve("check.html"));
+      // The same page a test run gets, so a history recorded elsewhere reads like one of ours.
+      HistoryFiles.write(history, out.resolve("history.jsonl"), HistoryFormat.JSONL);
+      RunReport.Written page = RunReport.write(out);
+      o.println(
+          "wrote "
+              + out.resolve("results.json")
+              + ", "
+              + out.resolve("check.html")
+              + ", "
+              + page.report()
+              + " and "
+              + page.junit());
     }
     o.flush();
     return switch (r.verdict()) {

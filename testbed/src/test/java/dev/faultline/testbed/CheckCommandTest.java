@@ -90,6 +90,11 @@ class CheckCommandTest {
         .contains("<svg")
         .doesNotContain("src=\"http")
         .doesNotContain("<link");
+    assertThat(Files.readString(out.resolve("report.html")))
+        .contains("Invalid")
+        .doesNotContain("src=\"http");
+    assertThat(Files.readString(out.resolve("junit.xml"))).contains("<failure");
+    assertThat(out.resolve("history.jsonl")).exists();
   }
 
   @Test
