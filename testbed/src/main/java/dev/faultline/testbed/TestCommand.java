@@ -2,6 +2,7 @@ package dev.faultline.testbed;
 
 import dev.faultline.nemesis.faults.ClockFault;
 import dev.faultline.nemesis.net.NetworkSandbox;
+import dev.faultline.testbed.run.Backend;
 import dev.faultline.testbed.run.LocalDeployment;
 import dev.faultline.testbed.run.NemesisChoice;
 import dev.faultline.testbed.run.NodeCommandLine;
@@ -121,6 +122,13 @@ public final class TestCommand implements Callable<Integer> {
       description = "Typical length of a fault and of the quiet gap after it (default 10).")
   String interval;
 
+  @Option(
+      names = "--tls",
+      description =
+          "Run the nodes with TLS and bearer tokens from a CA generated for the run (in"
+              + " <run>/work/tls); clients use HTTPS or gRPC over TLS with a write token.")
+  boolean tls;
+
   @Override
   public Integer call() {
     PrintStream err = System.err;
@@ -166,7 +174,8 @@ public final class TestCommand implements Callable<Integer> {
         testCount,
         store,
         duration("--recovery-wait", recoveryWait),
-        duration("--interval", interval));
+        duration("--interval", interval),
+        new Backend(tls));
   }
 
   private static Duration duration(String option, String text) {

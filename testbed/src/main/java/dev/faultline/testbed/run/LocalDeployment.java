@@ -2,18 +2,22 @@ package dev.faultline.testbed.run;
 
 import dev.faultline.api.client.KvClient;
 import dev.faultline.api.client.KvClientOptions;
+import dev.faultline.api.security.ClusterPki;
+import dev.faultline.api.security.TlsCredentials;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.LocalCluster;
 import dev.faultline.nemesis.net.LoopbackNetwork;
 import dev.faultline.nemesis.net.Net;
 import dev.faultline.nemesis.net.NetworkSandbox;
+import dev.faultline.nemesis.net.NodeAddress;
 import dev.faultline.nemesis.net.NodeNetwork;
 import dev.faultline.nemesis.net.SandboxNet;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.KvClientPort;
 import dev.faultline.workloads.client.PortClient;
 import dev.faultline.workloads.client.Protocol;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +26,8 @@ import java.util.Optional;
 /**
  * A cluster of {@code faultline node} processes on this machine: inside the network sandbox (one
  * namespace per node, partitions by iptables) when this process runs inside it, otherwise on
- * loopback addresses, where nothing can be partitioned.
+ * loopback addresses, where nothing can be partitioned. With {@link Backend#tls} the nodes serve
+ * TLS and want bearer tokens, from a CA generated for the run.
  */
 public final class LocalDeployment implements Deployment {
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
@@ -33,13 +38,25 @@ public final class LocalDeployment implements Deployment {
   private final String description;
   private final String protocol;
 
+  private final Optional<ClusterPki> pki;
+
   private LocalDeployment(
-      LocalCluster cluster, Optional<Net> net, String description, String protocol) {
+      LocalCluster cluster,
+      Optional<Net> net,
+      String description,
+      String protocol,
+      Optional<ClusterPki> pki) {
     this.cluster = cluster;
     this.net = net;
-    this.probe = new HttpLeaderProbe(NodeCommandLine.HTTP_PORT, PROBE_TIMEOUT);
+    this.probe =
+        new HttpLeaderProbe(
+            NodeCommandLine.HTTP_PORT,
+            PROBE_TIMEOUT,
+            pki.map(p -> TlsCredentials.trusting(p.caFile()).sslContext()),
+            pki.map(ClusterPki::readToken));
     this.description = description;
     this.protocol = protocol;
+    this.pki = pki;
   }
 
   /** The factory {@code faultline test} uses: nodes run this program's {@code node} command. */
@@ -47,7 +64,8 @@ public final class LocalDeployment implements Deployment {
     return (options, run) -> open(options, run, program);
   }
 
-  static LocalDeployment open(TestOptions options, RunDirectory run, List<String> program) {
+  static LocalDeployment open(TestOptions options, RunDirectory run, List<String> program)
+      throws IOException {
     List<String> ids = options.nodeIds();
     NodeNetwork network;
     String description;
@@ -59,10 +77,16 @@ public final class LocalDeployment implements Deployment {
       description = "loopback (127.77.0.0/24, no partitions)";
     }
     LocalCluster cluster;
+    Optional<ClusterPki> pki = Optional.empty();
     try {
+      if (options.backend().tls()) {
+        pki = Optional.of(generatePki(run, network));
+        description += ", TLS";
+      }
       cluster =
-          LocalCluster.create(network, new NodeCommandLine(program, run.work(), options.bug()));
-    } catch (RuntimeException e) {
+          LocalCluster.create(
+              network, new NodeCommandLine(program, run.work(), options.bug(), pki));
+    } catch (IOException | RuntimeException e) {
       network.close();
       throw e;
     }
@@ -72,7 +96,17 @@ public final class LocalDeployment implements Deployment {
     } catch (UnsupportedOperationException none) {
       net = Optional.empty();
     }
-    return new LocalDeployment(cluster, net, description, options.protocol());
+    return new LocalDeployment(cluster, net, description, options.protocol(), pki);
+  }
+
+  /**
+   * A throwaway CA for this run only, in {@code <run>/work/tls}: node certificates valid for the
+   * nodes' addresses, and tokens. Valid for a day, far longer than any run.
+   */
+  static ClusterPki generatePki(RunDirectory run, NodeNetwork network) throws IOException {
+    List<String> hosts = network.addresses().stream().map(NodeAddress::host).toList();
+    return ClusterPki.generate(
+        run.work().resolve("tls").toAbsolutePath(), network.ids(), hosts, Duration.ofDays(1));
   }
 
   @Override
@@ -113,6 +147,7 @@ public final class LocalDeployment implements Deployment {
     for (String id : ids) {
       byEndpoint.put(cluster.address(id).hostPort(port), id);
     }
+    Optional<TlsCredentials> tls = pki.map(p -> TlsCredentials.trusting(p.caFile()));
     return process -> {
       long worker = Math.floorMod(process, (long) concurrency);
       String home = ids.get((int) (worker % ids.size()));
@@ -121,6 +156,9 @@ public final class LocalDeployment implements Deployment {
               .withCallTimeout(timeout)
               .withTotalTimeout(timeout.multipliedBy(3))
               .withSessions(true);
+      if (tls.isPresent()) {
+        options = options.withTls(tls.get()).withToken(pki.get().writeToken());
+      }
       KvClient client = wire == Protocol.HTTP ? KvClient.http(options) : KvClient.grpc(options);
       return new PortClient(new KvClientPort(client, byEndpoint));
     };

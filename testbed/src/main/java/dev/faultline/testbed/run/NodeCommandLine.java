@@ -1,5 +1,6 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.api.security.ClusterPki;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
@@ -30,6 +31,7 @@ public final class NodeCommandLine implements NodeLauncher {
   private final List<String> program;
   private final Path work;
   private final Optional<String> bug;
+  private final Optional<ClusterPki> pki;
 
   /**
    * @param program how to start this program, e.g. {@link #thisProgram()}
@@ -37,9 +39,19 @@ public final class NodeCommandLine implements NodeLauncher {
    * @param bug a deliberate bug to switch on in every node
    */
   public NodeCommandLine(List<String> program, Path work, Optional<String> bug) {
+    this(program, work, bug, Optional.empty());
+  }
+
+  /**
+   * @param pki when present, every node serves TLS and wants bearer tokens with this material
+   *     ({@link ClusterPki#nodeOptions}) instead of running plaintext with {@code --insecure}
+   */
+  public NodeCommandLine(
+      List<String> program, Path work, Optional<String> bug, Optional<ClusterPki> pki) {
     this.program = List.copyOf(program);
     this.work = work;
     this.bug = bug;
+    this.pki = pki;
   }
 
   @Override
@@ -64,9 +76,20 @@ public final class NodeCommandLine implements NodeLauncher {
             all.stream()
                 .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
                 .collect(Collectors.joining(","))));
-    // The nodes listen on addresses that exist only inside the run's private network namespace
-    // (or on loopback), so plaintext and deliberate bugs are acknowledged here; see SECURITY.md.
-    argv.add("--insecure");
+    if (pki.isPresent()) {
+      pki.get()
+          .nodeOptions(self.id())
+          .forEach(
+              (name, value) -> {
+                argv.add("--" + name);
+                argv.add(value);
+              });
+    } else {
+      // The nodes listen on addresses that exist only inside the run's private network namespace
+      // (or on loopback), so plaintext is acknowledged here; see SECURITY.md.
+      argv.add("--insecure");
+    }
+    // Deliberate bugs on a non-loopback address need acknowledging, with or without TLS.
     bug.ifPresent(
         b -> {
           argv.add("--allow-bugs");
