@@ -10,6 +10,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -21,7 +22,7 @@ public final class HttpLeaderProbe implements LeaderProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
-  private final int port;
+  private final Function<NodeAddress, String> endpoint;
   private final Duration timeout;
   private final String scheme;
   private final Optional<String> token;
@@ -36,10 +37,19 @@ public final class HttpLeaderProbe implements LeaderProbe {
    */
   public HttpLeaderProbe(
       int port, Duration timeout, Optional<SSLContext> tls, Optional<String> token) {
+    this(a -> a.hostPort(port), timeout, tls, token);
+  }
+
+  /** A probe that reaches node {@code a} at {@code endpoint.apply(a)} ({@code host:port}). */
+  public HttpLeaderProbe(
+      Function<NodeAddress, String> endpoint,
+      Duration timeout,
+      Optional<SSLContext> tls,
+      Optional<String> token) {
     HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
     tls.ifPresent(b::sslContext);
     this.http = b.build();
-    this.port = port;
+    this.endpoint = endpoint;
     this.timeout = timeout;
     this.scheme = tls.isPresent() ? "https" : "http";
     this.token = token;
@@ -47,7 +57,7 @@ public final class HttpLeaderProbe implements LeaderProbe {
 
   private HttpRequest get(NodeAddress node, String path) {
     HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(scheme + "://" + node.hostPort(port) + path))
+        HttpRequest.newBuilder(URI.create(scheme + "://" + endpoint.apply(node) + path))
             .timeout(timeout)
             .GET();
     token.ifPresent(t -> b.header("Authorization", "Bearer " + t));

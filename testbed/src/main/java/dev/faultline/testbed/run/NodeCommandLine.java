@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -32,6 +33,7 @@ public final class NodeCommandLine implements NodeLauncher {
   private final Path work;
   private final Optional<String> bug;
   private final Optional<ClusterPki> pki;
+  private final Optional<Function<String, String>> peers;
 
   /**
    * @param program how to start this program, e.g. {@link #thisProgram()}
@@ -48,10 +50,28 @@ public final class NodeCommandLine implements NodeLauncher {
    */
   public NodeCommandLine(
       List<String> program, Path work, Optional<String> bug, Optional<ClusterPki> pki) {
+    this(program, work, bug, pki, Optional.empty());
+  }
+
+  private NodeCommandLine(
+      List<String> program,
+      Path work,
+      Optional<String> bug,
+      Optional<ClusterPki> pki,
+      Optional<Function<String, String>> peers) {
     this.program = List.copyOf(program);
     this.work = work;
     this.bug = bug;
     this.pki = pki;
+    this.peers = peers;
+  }
+
+  /**
+   * The same command lines with each node's {@code --peers} value taken from {@code peersLine}
+   * (node id to line), e.g. {@code ProxyTopology::peersLine} to send peer traffic through proxies.
+   */
+  public NodeCommandLine withPeers(Function<String, String> peersLine) {
+    return new NodeCommandLine(program, work, bug, pki, Optional.of(peersLine));
   }
 
   @Override
@@ -73,9 +93,11 @@ public final class NodeCommandLine implements NodeLauncher {
             "--peer",
             self.hostPort(PEER_PORT),
             "--peers",
-            all.stream()
-                .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
-                .collect(Collectors.joining(","))));
+            peers.isPresent()
+                ? peers.get().apply(self.id())
+                : all.stream()
+                    .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
+                    .collect(Collectors.joining(","))));
     if (pki.isPresent()) {
       pki.get()
           .nodeOptions(self.id())

@@ -107,6 +107,19 @@ public record TestOptions(
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("--interval must be positive, was " + seconds(interval));
     }
+    if (backend.proxiedLinks() && nodes < 2) {
+      throw new IllegalArgumentException(
+          "--nodes 1 has no peer links to proxy: use --nodes 2 or more with Toxiproxy");
+    }
+    for (FaultKind k : nemesis.kinds()) {
+      if (k.onLinks() && !backend.proxiedLinks()) {
+        throw new IllegalArgumentException(
+            "--nemesis "
+                + k.cliName()
+                + " acts on peer links through Toxiproxy: add --net toxiproxy (with"
+                + " toxiproxy-server running) or use --cluster docker");
+      }
+    }
     bug.ifPresent(
         b -> {
           if (b.isBlank() || b.contains(" ")) {

@@ -48,4 +48,24 @@ class NodeCommandLineTest {
         .containsSubsequence("--auth-tokens", pki.tokenFile().toString())
         .containsSubsequence("--allow-bugs", "--bug", "stale-read");
   }
+
+  @Test
+  void withToxiproxyEachNodeReachesEveryPeerThroughTheProxyOfThatLink() {
+    var network = dev.faultline.nemesis.net.LoopbackNetwork.create(List.of("n1", "n2", "n3"));
+    var topology = LocalDeployment.topology(network);
+    var line =
+        new NodeCommandLine(List.of("prog"), dir, Optional.empty()).withPeers(topology::peersLine);
+
+    List<String> argv = line.spec(network.address("n2"), network.addresses()).argv();
+
+    assertThat(argv).containsSubsequence("--peer", "127.77.0.2:7070");
+    String peers = argv.get(argv.indexOf("--peers") + 1);
+    // n2 is itself at its own address; n1 through proxy n2-to-n1 (port 20000 + 100*2 + 1).
+    assertThat(peers.split(","))
+        .containsExactly(
+            "n1=peer=127.0.0.1:20201;http=127.77.0.1:8080;grpc=127.77.0.1:9090",
+            "n2=peer=127.77.0.2:7070;http=127.77.0.2:8080;grpc=127.77.0.2:9090",
+            "n3=peer=127.0.0.1:20203;http=127.77.0.3:8080;grpc=127.77.0.3:9090");
+    assertThat(topology.proxy("n2", "n1").upstream()).isEqualTo("127.77.0.1:7070");
+  }
 }
