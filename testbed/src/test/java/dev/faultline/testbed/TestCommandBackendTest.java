@@ -85,6 +85,8 @@ class TestCommandBackendTest {
     assertThat(o.backend().needsSandbox()).isFalse();
     assertThatThrownBy(() -> parse("test", "--cluster", "docker", "--tls"))
         .hasMessageContaining("--tls with --cluster docker");
+    assertThatThrownBy(() -> parse("test", "--cluster", "docker", "--nemesis", "kill,clock"))
+        .hasMessageContaining("includes clock");
   }
 
   @Test

@@ -111,6 +111,13 @@ public record TestOptions(
       throw new IllegalArgumentException(
           "--nodes 1 has no peer links to proxy: use --nodes 2 or more with Toxiproxy");
     }
+    if (backend.cluster() == Backend.Cluster.DOCKER && nemesis.kinds().contains(FaultKind.CLOCK)) {
+      throw new IllegalArgumentException(
+          "--nemesis "
+              + nemesis.spec()
+              + " includes clock, which cannot skew a container (the node image has no"
+              + " libfaketime): list the faults without clock for --cluster docker");
+    }
     for (FaultKind k : nemesis.kinds()) {
       if (k.onLinks() && !backend.proxiedLinks()) {
         throw new IllegalArgumentException(
