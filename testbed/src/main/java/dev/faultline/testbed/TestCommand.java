@@ -57,9 +57,9 @@ public final class TestCommand implements Callable<Integer> {
       names = "--nemesis",
       defaultValue = NemesisChoice.DEFAULT,
       description =
-          "none, all, or a comma-separated list of partition, kill, pause, disk, clock"
-              + " (default ${DEFAULT-VALUE}; all = partition,kill,pause,disk and clock where"
-              + " libfaketime is installed).")
+          "none, all, or a comma-separated list of partition, kill, pause, disk, clock, and"
+              + " with Toxiproxy latency, bandwidth, flaky (default ${DEFAULT-VALUE}; all ="
+              + " partition,kill,pause,disk and clock where libfaketime is installed).")
   String nemesis;
 
   @Option(
