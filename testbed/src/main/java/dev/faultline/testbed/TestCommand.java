@@ -2,13 +2,18 @@ package dev.faultline.testbed;
 
 import dev.faultline.nemesis.faults.ClockFault;
 import dev.faultline.nemesis.net.NetworkSandbox;
+import dev.faultline.testbed.run.Backend;
+import dev.faultline.testbed.run.DockerDeployment;
 import dev.faultline.testbed.run.LocalDeployment;
 import dev.faultline.testbed.run.NemesisChoice;
 import dev.faultline.testbed.run.NodeCommandLine;
+import dev.faultline.testbed.run.RunPreconditions;
 import dev.faultline.testbed.run.RunVerdict;
 import dev.faultline.testbed.run.TestOptions;
 import dev.faultline.testbed.run.TestRun;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -52,9 +57,9 @@ public final class TestCommand implements Callable<Integer> {
       names = "--nemesis",
       defaultValue = NemesisChoice.DEFAULT,
       description =
-          "none, all, or a comma-separated list of partition, kill, pause, disk, clock"
-              + " (default ${DEFAULT-VALUE}; all = partition,kill,pause,disk and clock where"
-              + " libfaketime is installed).")
+          "none, all, or a comma-separated list of partition, kill, pause, disk, clock, and"
+              + " with Toxiproxy latency, bandwidth, flaky (default ${DEFAULT-VALUE}; all ="
+              + " partition,kill,pause,disk and clock where libfaketime is installed).")
   String nemesis;
 
   @Option(
@@ -121,6 +126,39 @@ public final class TestCommand implements Callable<Integer> {
       description = "Typical length of a fault and of the quiet gap after it (default 10).")
   String interval;
 
+  @Option(
+      names = "--tls",
+      description =
+          "Run the nodes with TLS and bearer tokens from a CA generated for the run (in"
+              + " <run>/work/tls); clients use HTTPS or gRPC over TLS with a write token.")
+  boolean tls;
+
+  @Option(
+      names = "--net",
+      defaultValue = "sandbox",
+      description =
+          "sandbox (partitions by iptables in a private network namespace) or toxiproxy (local"
+              + " nodes on loopback, every peer link through a proxy of --toxiproxy; allows the"
+              + " latency, bandwidth and flaky nemeses) (default ${DEFAULT-VALUE}).")
+  String net;
+
+  @Option(
+      names = "--toxiproxy",
+      defaultValue = "http://127.0.0.1:8474",
+      paramLabel = "URL",
+      description =
+          "The API of the toxiproxy-server for --net toxiproxy (default ${DEFAULT-VALUE}).")
+  String toxiproxy;
+
+  @Option(
+      names = "--cluster",
+      defaultValue = "local",
+      description =
+          "local (node processes on this machine) or docker (containers built from the Dockerfile,"
+              + " peer links through a Toxiproxy container; needs a Docker engine)"
+              + " (default ${DEFAULT-VALUE}).")
+  String cluster;
+
   @Override
   public Integer call() {
     PrintStream err = System.err;
@@ -129,6 +167,14 @@ public final class TestCommand implements Callable<Integer> {
       options = options(seed == null ? new SecureRandom().nextLong() >>> 1 : seed);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    Optional<String> missing = RunPreconditions.unmet(options.backend());
+    if (missing.isPresent()) {
+      err.println("faultline test: " + missing.get());
+      return ExitCode.ERROR;
+    }
+    if (!options.backend().needsSandbox()) {
+      return runAll(options, err);
     }
     if (!NetworkSandbox.isInside()) {
       Optional<String> unavailable = NetworkSandbox.unavailableReason();
@@ -166,7 +212,18 @@ public final class TestCommand implements Callable<Integer> {
         testCount,
         store,
         duration("--recovery-wait", recoveryWait),
-        duration("--interval", interval));
+        duration("--interval", interval),
+        new Backend(
+            Backend.Cluster.parse(cluster), Backend.Net.parse(net), toxiproxyApi(toxiproxy), tls));
+  }
+
+  private static URI toxiproxyApi(String text) {
+    try {
+      return new URI(text.strip());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "--toxiproxy " + text + ": not a URL; write e.g. http://127.0.0.1:8474");
+    }
   }
 
   private static Duration duration(String option, String text) {
@@ -188,7 +245,9 @@ public final class TestCommand implements Callable<Integer> {
       TestRun.Outcome outcome =
           new TestRun(
                   one,
-                  LocalDeployment.factory(NodeCommandLine.thisProgram()),
+                  options.backend().cluster() == Backend.Cluster.DOCKER
+                      ? DockerDeployment.factory(DockerDeployment.projectRoot())
+                      : LocalDeployment.factory(NodeCommandLine.thisProgram()),
                   commandLine,
                   VersionProvider.commit(),
                   err,

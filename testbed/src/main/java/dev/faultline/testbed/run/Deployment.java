@@ -3,6 +3,7 @@ package dev.faultline.testbed.run;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.net.Net;
+import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
 import dev.faultline.workloads.client.ClientFactory;
 import java.util.Optional;
 
@@ -17,6 +18,11 @@ public interface Deployment extends AutoCloseable {
   Optional<Net> net();
 
   LeaderProbe leaderProbe();
+
+  /** Where link faults (latency, bandwidth, flaky) go: empty unless peer links are proxied. */
+  default Optional<ToxiproxyNet> links() {
+    return Optional.empty();
+  }
 
   /** Whether the node says it is ready to serve ({@code GET /readyz}: it knows a leader). */
   boolean ready(String nodeId);

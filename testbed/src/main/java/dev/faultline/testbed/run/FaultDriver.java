@@ -1,8 +1,7 @@
 package dev.faultline.testbed.run;
 
-import dev.faultline.nemesis.Fault;
-import dev.faultline.nemesis.FaultOutcome;
 import dev.faultline.nemesis.Nemesis;
+import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
 import dev.faultline.workloads.FaultWindow;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,13 +33,14 @@ public final class FaultDriver {
    */
   public record Entry(
       FaultKind kind,
-      Fault fault,
+      PlannedFault fault,
       long startNanos,
       long stopNanos,
-      FaultOutcome started,
-      FaultOutcome stopped) {}
+      PlannedFault.Outcome started,
+      PlannedFault.Outcome stopped) {}
 
   private final Nemesis nemesis;
+  private final Optional<ToxiproxyNet> links;
   private final FaultPlanner planner;
   private final List<FaultWindow> windows;
   private final EventSink sink;
@@ -58,7 +58,21 @@ public final class FaultDriver {
       List<FaultWindow> windows,
       EventSink sink,
       LongSupplier clock) {
+    this(nemesis, Optional.empty(), planner, windows, sink, clock);
+  }
+
+  /**
+   * @param links where link faults ({@link FaultKind#onLinks}) go; without it they fail to start
+   */
+  public FaultDriver(
+      Nemesis nemesis,
+      Optional<ToxiproxyNet> links,
+      FaultPlanner planner,
+      List<FaultWindow> windows,
+      EventSink sink,
+      LongSupplier clock) {
     this.nemesis = nemesis;
+    this.links = links;
     this.clock = clock;
     this.planner = planner;
     this.windows = List.copyOf(windows);
@@ -124,10 +138,10 @@ public final class FaultDriver {
         return;
       }
       FaultKind kind;
-      Fault fault;
+      PlannedFault fault;
       try {
         kind = FaultKind.parse(window.fault());
-        fault = planner.plan(kind, nemesis.leader());
+        fault = planner.planned(kind, nemesis.leader());
       } catch (RuntimeException e) {
         problem("cannot plan " + window.fault() + " at " + window.start() + ": " + e.getMessage());
         continue;
@@ -139,7 +153,7 @@ public final class FaultDriver {
   }
 
   /** Runs one fault to its end; false when the driver must stop. */
-  private boolean inject(FaultKind kind, Fault fault, Duration end) {
+  private boolean inject(FaultKind kind, PlannedFault fault, Duration end) {
     long begun = elapsed();
     try {
       sink.record(fault.startName(), fault.asValue());
@@ -148,12 +162,12 @@ public final class FaultDriver {
       return false;
     }
     active = kind;
-    FaultOutcome started = null;
+    PlannedFault.Outcome started = null;
     try {
-      started = nemesis.start(fault);
+      started = start(fault);
       return waitUntil(end);
     } catch (RuntimeException e) {
-      started = new FaultOutcome(fault, fault.startName(), fault.asValue(), Optional.of(text(e)));
+      started = new PlannedFault.Outcome(fault.startName(), fault.asValue(), Optional.of(text(e)));
       return false;
     } finally {
       stop(kind, fault, begun, started);
@@ -161,12 +175,33 @@ public final class FaultDriver {
     }
   }
 
-  private void stop(FaultKind kind, Fault fault, long begun, FaultOutcome started) {
-    FaultOutcome stopped;
+  private PlannedFault.Outcome start(PlannedFault fault) {
+    if (fault instanceof PlannedFault.OnLinks l) {
+      return PlannedFault.Outcome.of(requireLinks(l).start(l.fault()));
+    }
+    return PlannedFault.Outcome.of(nemesis.start(((PlannedFault.OnNodes) fault).fault()));
+  }
+
+  private PlannedFault.Outcome stopFault(PlannedFault fault) {
+    if (fault instanceof PlannedFault.OnLinks l) {
+      return PlannedFault.Outcome.of(requireLinks(l).stop(l.fault()));
+    }
+    return PlannedFault.Outcome.of(nemesis.stop(((PlannedFault.OnNodes) fault).fault()));
+  }
+
+  private ToxiproxyNet requireLinks(PlannedFault.OnLinks fault) {
+    return links.orElseThrow(
+        () ->
+            new IllegalStateException(
+                fault.label() + " acts on peer links and needs --net toxiproxy"));
+  }
+
+  private void stop(FaultKind kind, PlannedFault fault, long begun, PlannedFault.Outcome started) {
+    PlannedFault.Outcome stopped;
     try {
-      stopped = nemesis.stop(fault);
+      stopped = stopFault(fault);
     } catch (RuntimeException e) {
-      stopped = new FaultOutcome(fault, fault.stopName(), fault.asValue(), Optional.of(text(e)));
+      stopped = new PlannedFault.Outcome(fault.stopName(), fault.asValue(), Optional.of(text(e)));
     }
     var value = new LinkedHashMap<String, Object>(stopped.value());
     if (started != null) {

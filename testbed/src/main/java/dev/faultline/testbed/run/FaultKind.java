@@ -20,7 +20,20 @@ public enum FaultKind {
   /** Kill a node, damage the tail of its newest WAL segment, start it again. */
   DISK,
   /** Restart a node with a skewed clock (libfaketime), then with the real one. */
-  CLOCK;
+  CLOCK,
+  /** Latency with jitter on some peer links (Toxiproxy only). */
+  LATENCY,
+  /** A bandwidth cap on some peer links (Toxiproxy only). */
+  BANDWIDTH,
+  /** Connections of some peer links reset by the peer (Toxiproxy only). */
+  FLAKY;
+
+  /**
+   * Whether the fault acts on peer links through Toxiproxy, so it needs {@code --net toxiproxy}.
+   */
+  public boolean onLinks() {
+    return this == LATENCY || this == BANDWIDTH || this == FLAKY;
+  }
 
   /** The command-line name, e.g. {@code partition}. */
   public String cliName() {

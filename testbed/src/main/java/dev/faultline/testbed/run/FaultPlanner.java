@@ -6,6 +6,8 @@ import dev.faultline.nemesis.faults.Target;
 import dev.faultline.nemesis.faults.Targets;
 import dev.faultline.nemesis.net.Grudge;
 import dev.faultline.nemesis.net.Grudges;
+import dev.faultline.nemesis.toxiproxy.Link;
+import dev.faultline.nemesis.toxiproxy.ToxicFault;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +51,12 @@ public final class FaultPlanner {
     this.rng = rng;
   }
 
-  /** The fault to inject for {@code kind} now, given the leader the cluster names (if any). */
+  /**
+   * The nemesis fault to inject for {@code kind} now, given the leader the cluster names (if any).
+   *
+   * @throws IllegalArgumentException for a link fault ({@link FaultKind#onLinks}): see {@link
+   *     #planned}
+   */
   public Fault plan(FaultKind kind, Optional<String> leader) {
     return switch (kind) {
       case PARTITION -> partition(leader);
@@ -57,7 +64,51 @@ public final class FaultPlanner {
       case PAUSE -> withTarget(Fault.Kind.PAUSE, leader);
       case DISK -> disk();
       case CLOCK -> clock();
+      case LATENCY, BANDWIDTH, FLAKY ->
+          throw new IllegalArgumentException(
+              kind.cliName() + " acts on links: plan it with planned");
     };
+  }
+
+  /** The fault to inject for {@code kind} now, on nodes or on peer links. */
+  public PlannedFault planned(FaultKind kind, Optional<String> leader) {
+    if (!kind.onLinks()) {
+      return new PlannedFault.OnNodes(plan(kind, leader));
+    }
+    List<Link> links = links();
+    return new PlannedFault.OnLinks(
+        switch (kind) {
+          case LATENCY -> {
+            long ms = 50 + rng.nextInt(451);
+            yield ToxicFault.latency(
+                links, Duration.ofMillis(ms), Duration.ofMillis(rng.nextInt((int) ms / 2 + 1)));
+          }
+          case BANDWIDTH -> ToxicFault.bandwidth(links, 1 + rng.nextInt(64));
+          case FLAKY ->
+              ToxicFault.flaky(
+                  links, Duration.ofMillis(rng.nextInt(1001)), 0.1 + 0.9 * rng.nextDouble());
+          default -> throw new IllegalArgumentException(kind.cliName() + " is not a link fault");
+        });
+  }
+
+  /**
+   * The links a link fault hits: every link to and from one random node, or, half the time, every
+   * link of the cluster.
+   */
+  private List<Link> links() {
+    if (nodes.size() < 2) {
+      throw new IllegalArgumentException("a link fault needs at least 2 nodes, got " + nodes);
+    }
+    List<String> hit = rng.nextBoolean() ? nodes : List.of(nodes.get(rng.nextInt(nodes.size())));
+    var links = new ArrayList<Link>();
+    for (String from : nodes) {
+      for (String to : nodes) {
+        if (!from.equals(to) && (hit.contains(from) || hit.contains(to))) {
+          links.add(new Link(from, to));
+        }
+      }
+    }
+    return links;
   }
 
   /** The shapes that make sense for this many nodes. */

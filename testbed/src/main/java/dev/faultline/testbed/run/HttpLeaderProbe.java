@@ -10,32 +10,64 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /**
  * Asks a node which node leads through its HTTP API ({@code GET /v1/cluster}, field {@code
- * leaderId}), with a short timeout so a paused or partitioned node answers "unknown" quickly.
+ * leaderId}), over HTTP or HTTPS, with a short timeout so a paused or partitioned node answers
+ * "unknown" quickly.
  */
 public final class HttpLeaderProbe implements LeaderProbe {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http;
-  private final int port;
+  private final Function<NodeAddress, String> endpoint;
   private final Duration timeout;
+  private final String scheme;
+  private final Optional<String> token;
 
   public HttpLeaderProbe(int port, Duration timeout) {
-    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
-    this.port = port;
+    this(port, timeout, Optional.empty(), Optional.empty());
+  }
+
+  /**
+   * A probe over HTTPS when {@code tls} is present (verifying the nodes against it), sending {@code
+   * token} as a bearer token when present ({@code GET /v1/cluster} needs the {@code read} role).
+   */
+  public HttpLeaderProbe(
+      int port, Duration timeout, Optional<SSLContext> tls, Optional<String> token) {
+    this(a -> a.hostPort(port), timeout, tls, token);
+  }
+
+  /** A probe that reaches node {@code a} at {@code endpoint.apply(a)} ({@code host:port}). */
+  public HttpLeaderProbe(
+      Function<NodeAddress, String> endpoint,
+      Duration timeout,
+      Optional<SSLContext> tls,
+      Optional<String> token) {
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(timeout);
+    tls.ifPresent(b::sslContext);
+    this.http = b.build();
+    this.endpoint = endpoint;
     this.timeout = timeout;
+    this.scheme = tls.isPresent() ? "https" : "http";
+    this.token = token;
+  }
+
+  private HttpRequest get(NodeAddress node, String path) {
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create(scheme + "://" + endpoint.apply(node) + path))
+            .timeout(timeout)
+            .GET();
+    token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
+    return b.build();
   }
 
   @Override
   public Optional<String> leaderSeenBy(NodeAddress node) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create("http://" + node.hostPort(port) + "/v1/cluster"))
-            .timeout(timeout)
-            .GET()
-            .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(get(node, "/v1/cluster"), HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() != 200) {
       return Optional.empty();
     }
@@ -48,12 +80,8 @@ public final class HttpLeaderProbe implements LeaderProbe {
   /** Whether the node answers {@code GET /readyz} with 200 (it knows a leader). */
   public boolean ready(NodeAddress node) {
     try {
-      HttpRequest request =
-          HttpRequest.newBuilder(URI.create("http://" + node.hostPort(port) + "/readyz"))
-              .timeout(timeout)
-              .GET()
-              .build();
-      return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+      return http.send(get(node, "/readyz"), HttpResponse.BodyHandlers.discarding()).statusCode()
+          == 200;
     } catch (java.io.IOException e) {
       return false;
     } catch (InterruptedException e) {

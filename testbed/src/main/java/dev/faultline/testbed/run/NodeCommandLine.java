@@ -1,5 +1,6 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.api.security.ClusterPki;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +32,8 @@ public final class NodeCommandLine implements NodeLauncher {
   private final List<String> program;
   private final Path work;
   private final Optional<String> bug;
+  private final Optional<ClusterPki> pki;
+  private final Optional<Function<String, String>> peers;
 
   /**
    * @param program how to start this program, e.g. {@link #thisProgram()}
@@ -37,9 +41,37 @@ public final class NodeCommandLine implements NodeLauncher {
    * @param bug a deliberate bug to switch on in every node
    */
   public NodeCommandLine(List<String> program, Path work, Optional<String> bug) {
+    this(program, work, bug, Optional.empty());
+  }
+
+  /**
+   * @param pki when present, every node serves TLS and wants bearer tokens with this material
+   *     ({@link ClusterPki#nodeOptions}) instead of running plaintext with {@code --insecure}
+   */
+  public NodeCommandLine(
+      List<String> program, Path work, Optional<String> bug, Optional<ClusterPki> pki) {
+    this(program, work, bug, pki, Optional.empty());
+  }
+
+  private NodeCommandLine(
+      List<String> program,
+      Path work,
+      Optional<String> bug,
+      Optional<ClusterPki> pki,
+      Optional<Function<String, String>> peers) {
     this.program = List.copyOf(program);
     this.work = work;
     this.bug = bug;
+    this.pki = pki;
+    this.peers = peers;
+  }
+
+  /**
+   * The same command lines with each node's {@code --peers} value taken from {@code peersLine}
+   * (node id to line), e.g. {@code ProxyTopology::peersLine} to send peer traffic through proxies.
+   */
+  public NodeCommandLine withPeers(Function<String, String> peersLine) {
+    return new NodeCommandLine(program, work, bug, pki, Optional.of(peersLine));
   }
 
   @Override
@@ -61,12 +93,25 @@ public final class NodeCommandLine implements NodeLauncher {
             "--peer",
             self.hostPort(PEER_PORT),
             "--peers",
-            all.stream()
-                .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
-                .collect(Collectors.joining(","))));
-    // The nodes listen on addresses that exist only inside the run's private network namespace
-    // (or on loopback), so plaintext and deliberate bugs are acknowledged here; see SECURITY.md.
-    argv.add("--insecure");
+            peers.isPresent()
+                ? peers.get().apply(self.id())
+                : all.stream()
+                    .map(a -> a.id() + "=" + a.hostPort(PEER_PORT))
+                    .collect(Collectors.joining(","))));
+    if (pki.isPresent()) {
+      pki.get()
+          .nodeOptions(self.id())
+          .forEach(
+              (name, value) -> {
+                argv.add("--" + name);
+                argv.add(value);
+              });
+    } else {
+      // The nodes listen on addresses that exist only inside the run's private network namespace
+      // (or on loopback), so plaintext is acknowledged here; see SECURITY.md.
+      argv.add("--insecure");
+    }
+    // Deliberate bugs on a non-loopback address need acknowledging, with or without TLS.
     bug.ifPresent(
         b -> {
           argv.add("--allow-bugs");

@@ -133,7 +133,7 @@ public final class RunReport {
   private static Map<String, Object> fault(FaultDriver.Entry e) {
     var m = new LinkedHashMap<String, Object>();
     m.put("kind", e.kind().cliName());
-    m.put("fault", e.fault().kind().label());
+    m.put("fault", e.fault().label());
     m.put("start_s", e.startNanos() / 1e9);
     m.put("stop_s", e.stopNanos() / 1e9);
     m.put("targets", e.fault().targets());
@@ -157,7 +157,10 @@ public final class RunReport {
       throws IOException {
     var out = new ArrayList<Map<String, Object>>();
     for (FaultDriver.Entry e : faults) {
-      Fault.Kind k = e.fault().kind();
+      if (!(e.fault() instanceof PlannedFault.OnNodes onNodes)) {
+        continue;
+      }
+      Fault.Kind k = onNodes.fault().kind();
       if (k != Fault.Kind.WAL_TRUNCATE && k != Fault.Kind.WAL_BITFLIP) {
         continue;
       }

@@ -25,6 +25,7 @@ import java.util.Optional;
  * @param store where run directories go
  * @param recoveryWait after healing, how long to wait for a leader before the final reads
  * @param interval typical length of a fault window and of the quiet gap after it
+ * @param backend where the nodes run and how they are reached (TLS or not)
  */
 public record TestOptions(
     int nodes,
@@ -39,9 +40,42 @@ public record TestOptions(
     int testCount,
     Path store,
     Duration recoveryWait,
-    Duration interval) {
+    Duration interval,
+    Backend backend) {
 
   public static final List<String> PROTOCOLS = List.of("http", "grpc");
+
+  /** Options with the default backend: plaintext nodes on this machine. */
+  public TestOptions(
+      int nodes,
+      String workload,
+      NemesisChoice nemesis,
+      Duration timeLimit,
+      int concurrency,
+      double rate,
+      String protocol,
+      long seed,
+      Optional<String> bug,
+      int testCount,
+      Path store,
+      Duration recoveryWait,
+      Duration interval) {
+    this(
+        nodes,
+        workload,
+        nemesis,
+        timeLimit,
+        concurrency,
+        rate,
+        protocol,
+        seed,
+        bug,
+        testCount,
+        store,
+        recoveryWait,
+        interval,
+        Backend.DEFAULT);
+  }
 
   public TestOptions {
     if (nodes < 1 || nodes > 253) {
@@ -73,6 +107,26 @@ public record TestOptions(
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("--interval must be positive, was " + seconds(interval));
     }
+    if (backend.proxiedLinks() && nodes < 2) {
+      throw new IllegalArgumentException(
+          "--nodes 1 has no peer links to proxy: use --nodes 2 or more with Toxiproxy");
+    }
+    if (backend.cluster() == Backend.Cluster.DOCKER && nemesis.kinds().contains(FaultKind.CLOCK)) {
+      throw new IllegalArgumentException(
+          "--nemesis "
+              + nemesis.spec()
+              + " includes clock, which cannot skew a container (the node image has no"
+              + " libfaketime): list the faults without clock for --cluster docker");
+    }
+    for (FaultKind k : nemesis.kinds()) {
+      if (k.onLinks() && !backend.proxiedLinks()) {
+        throw new IllegalArgumentException(
+            "--nemesis "
+                + k.cliName()
+                + " acts on peer links through Toxiproxy: add --net toxiproxy (with"
+                + " toxiproxy-server running) or use --cluster docker");
+      }
+    }
     bug.ifPresent(
         b -> {
           if (b.isBlank() || b.contains(" ")) {
@@ -96,7 +150,27 @@ public record TestOptions(
         testCount,
         store,
         recoveryWait,
-        interval);
+        interval,
+        backend);
+  }
+
+  /** The same options on another backend. */
+  public TestOptions withBackend(Backend b) {
+    return new TestOptions(
+        nodes,
+        workload,
+        nemesis,
+        timeLimit,
+        concurrency,
+        rate,
+        protocol,
+        seed,
+        bug,
+        testCount,
+        store,
+        recoveryWait,
+        interval,
+        b);
   }
 
   /** Node ids {@code n1..nN}. */
@@ -126,6 +200,7 @@ public record TestOptions(
     m.put("store", store.toString());
     m.put("recovery_wait_s", seconds(recoveryWait));
     m.put("interval_s", seconds(interval));
+    m.putAll(backend.toMap());
     return m;
   }
 

@@ -149,6 +149,7 @@ public final class TestRun {
       FaultDriver driver =
           new FaultDriver(
               nemesis,
+              deployment.links(),
               planner,
               windows,
               (f, value) -> recorder.nemesis(OpType.INFO, f, value),
@@ -178,6 +179,7 @@ public final class TestRun {
                 () -> {
                   driver.finish();
                   state.healProblems.addAll(nemesis.healAll());
+                  deployment.links().ifPresent(l -> state.healProblems.addAll(l.healAll()));
                   if (!awaitLeader(deployment, options.recoveryWait(), false)) {
                     err.println(
                         "faultline test: no leader "
@@ -190,6 +192,7 @@ public final class TestRun {
         driver.finish();
         // Always, also after an error: no node stays down, paused, cut off or skewed.
         state.healProblems.addAll(nemesis.healAll());
+        deployment.links().ifPresent(l -> state.healProblems.addAll(l.healAll()));
         state.faults = driver.entries();
         state.nemesisProblems = driver.problems();
       }

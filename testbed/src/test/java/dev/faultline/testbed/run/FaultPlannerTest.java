@@ -12,12 +12,12 @@ import org.junit.jupiter.api.Test;
 class FaultPlannerTest {
   private static final List<String> FIVE = List.of("n1", "n2", "n3", "n4", "n5");
 
-  private static List<Fault> plan(long seed, List<String> nodes) {
+  private static List<PlannedFault> plan(long seed, List<String> nodes) {
     var planner = new FaultPlanner(nodes, new SplittableRandom(seed));
-    var faults = new ArrayList<Fault>();
+    var faults = new ArrayList<PlannedFault>();
     for (int i = 0; i < 40; i++) {
       faults.add(
-          planner.plan(FaultKind.values()[i % FaultKind.values().length], Optional.of("n2")));
+          planner.planned(FaultKind.values()[i % FaultKind.values().length], Optional.of("n2")));
     }
     return faults;
   }
@@ -73,5 +73,28 @@ class FaultPlannerTest {
       Fault clock = planner.plan(FaultKind.CLOCK, Optional.empty());
       assertThat(clock.params()).containsKey("faketime");
     }
+  }
+
+  @Test
+  void linkFaultsHitEveryLinkOfOneNodeOrOfTheWholeCluster() {
+    var planner = new FaultPlanner(List.of("n1", "n2", "n3"), new SplittableRandom(3));
+    for (int i = 0; i < 30; i++) {
+      FaultKind kind = List.of(FaultKind.LATENCY, FaultKind.BANDWIDTH, FaultKind.FLAKY).get(i % 3);
+      PlannedFault f = planner.planned(kind, Optional.empty());
+
+      assertThat(f).isInstanceOf(PlannedFault.OnLinks.class);
+      assertThat(f.label()).isEqualTo(kind.cliName());
+      var links = ((PlannedFault.OnLinks) f).fault().links();
+      assertThat(links.size()).isIn(4, 6);
+    }
+  }
+
+  @Test
+  void aLinkFaultIsNotANemesisFault() {
+    var planner = new FaultPlanner(FIVE, new SplittableRandom(1));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> planner.plan(FaultKind.LATENCY, Optional.empty()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

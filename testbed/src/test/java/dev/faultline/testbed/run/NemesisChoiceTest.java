@@ -39,7 +39,7 @@ class NemesisChoiceTest {
     assertThatThrownBy(() -> NemesisChoice.parse("partition,flood", true))
         .hasMessage(
             "unknown nemesis 'flood': use none, all, or a comma-separated list of partition, kill,"
-                + " pause, disk, clock");
+                + " pause, disk, clock, latency, bandwidth, flaky");
     assertThatThrownBy(() -> NemesisChoice.parse("kill,,pause", true))
         .hasMessageContaining("empty name");
     assertThatThrownBy(() -> NemesisChoice.parse("none,kill", true))
