@@ -13,6 +13,11 @@ import java.util.stream.Collectors;
 public enum FaultKind {
   /** A network partition; its shape is drawn per window. */
   PARTITION,
+  /**
+   * A network partition that always cuts the current leader off from every other node (Jepsen's
+   * {@code partition-leader}); a random node when no leader is known.
+   */
+  PARTITION_LEADER,
   /** SIGKILL some nodes, then start them again. */
   KILL,
   /** SIGSTOP some nodes, then SIGCONT them. */
@@ -22,9 +27,9 @@ public enum FaultKind {
   /** Restart a node with a skewed clock (libfaketime), then with the real one. */
   CLOCK;
 
-  /** The command-line name, e.g. {@code partition}. */
+  /** The command-line name, e.g. {@code partition} or {@code partition-leader}. */
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** Parses a command-line name, listing the choices when it cannot. */
