@@ -11,7 +11,10 @@ public sealed interface Command {
   /** The key the command acts on; also the key recorded in the history. */
   String key();
 
-  /** The history function name: {@code read}, {@code write}, {@code cas} or {@code add}. */
+  /**
+   * The history function name: {@code read}, {@code write}, {@code cas}, {@code delete} or {@code
+   * add}.
+   */
   String f();
 
   /** The value recorded with the invocation. */
@@ -53,6 +56,19 @@ public sealed interface Command {
     @Override
     public Object invokeValue() {
       return value;
+    }
+  }
+
+  /** Removes the key; completes {@code ok} whether or not it was present. */
+  record Delete(String key) implements Command {
+    @Override
+    public String f() {
+      return "delete";
+    }
+
+    @Override
+    public Object invokeValue() {
+      return null;
     }
   }
 

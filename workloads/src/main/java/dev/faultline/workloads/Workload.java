@@ -9,9 +9,11 @@ import java.util.Optional;
  * Register-like workloads are judged by the linearizability checker; a workload with its own
  * analysis (the set) returns it from {@link #analyze(History)}.
  */
-public sealed interface Workload permits RegisterWorkload, KvWorkload, SetWorkload {
+public sealed interface Workload permits RegisterWorkload, KvWorkload, SetWorkload, ChurnWorkload {
 
-  /** The name used on the command line: {@code register}, {@code kv} or {@code set}. */
+  /**
+   * The name used on the command line: {@code register}, {@code kv}, {@code set} or {@code churn}.
+   */
   String name();
 
   Generator generator(long seed, WorkloadOptions options);
@@ -29,7 +31,7 @@ public sealed interface Workload permits RegisterWorkload, KvWorkload, SetWorklo
 
   /** The workload's names, the default first. */
   static List<String> names() {
-    return List.of("kv", "register", "set");
+    return List.of("kv", "register", "set", "churn");
   }
 
   /** The workload called {@code name}; throws with the known names when there is none. */
@@ -38,6 +40,7 @@ public sealed interface Workload permits RegisterWorkload, KvWorkload, SetWorklo
       case "kv" -> new KvWorkload();
       case "register" -> new RegisterWorkload();
       case "set" -> new SetWorkload();
+      case "churn" -> new ChurnWorkload();
       default ->
           throw new IllegalArgumentException(
               "unknown workload '" + name + "'; choose one of " + String.join(", ", names()));

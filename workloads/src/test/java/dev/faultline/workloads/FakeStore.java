@@ -81,6 +81,13 @@ public final class FakeStore {
       }
 
       @Override
+      public Completion delete(String key) {
+        synchronized (FakeStore.this) {
+          return mutate(node, () -> versions.remove(key));
+        }
+      }
+
+      @Override
       public Completion cas(String key, String expected, String value) {
         synchronized (FakeStore.this) {
           Deque<String> v = versions.get(key);

@@ -147,12 +147,50 @@ class GeneratorTest {
   @Test
   void unknownWorkloadNamesTheKnownOnes() {
     assertThatThrownBy(() -> Workload.named("bank"))
-        .hasMessage("unknown workload 'bank'; choose one of kv, register, set");
+        .hasMessage("unknown workload 'bank'; choose one of kv, register, set, churn");
   }
 
   @Test
   void invalidOptionIsNamed() {
     assertThatThrownBy(() -> WorkloadOptions.defaults().withOpsPerKey(0))
         .hasMessage("workload option opsPerKey must be at least 1, was 0");
+  }
+
+  @Property(tries = 30)
+  void churnLiveKeysSwingBetweenTroughAndCrestAndEveryChangeIsReadBack(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 4000) int n) {
+    ChurnWorkload w = new ChurnWorkload(40, 10, 8);
+    List<Command> ops = take(w.generator(seed, WorkloadOptions.defaults()), n);
+    Set<String> live = new HashSet<>();
+    int peak = 0;
+    Map<String, Integer> changedAt = new HashMap<>();
+    for (int i = 0; i < ops.size(); i++) {
+      Command c = ops.get(i);
+      if (c instanceof Command.Write) {
+        assertThat(live.add(c.key())).as("a live key is not written again").isTrue();
+        changedAt.put(c.key(), i);
+      } else if (c instanceof Command.Delete) {
+        assertThat(live.remove(c.key())).as("only live keys are deleted").isTrue();
+        assertThat(live.size()).isGreaterThanOrEqualTo(10);
+        changedAt.put(c.key(), i);
+      } else {
+        assertThat(c).isInstanceOf(Command.Read.class);
+        assertThat(changedAt).containsKey(c.key());
+        assertThat(i - changedAt.get(c.key())).isGreaterThanOrEqualTo(8);
+      }
+      assertThat(live.size()).isLessThanOrEqualTo(40);
+      peak = Math.max(peak, live.size());
+    }
+    assertThat(w.generator(seed, WorkloadOptions.defaults()).finalReads()).isEmpty();
+    if (n > 200) {
+      assertThat(peak).isEqualTo(40);
+    }
+  }
+
+  @Test
+  void churnRefusesATroughAtOrAboveItsCrest() {
+    assertThatThrownBy(() -> new ChurnWorkload(10, 10, 4))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("low < high");
   }
 }

@@ -13,6 +13,11 @@ import java.util.stream.Collectors;
 public enum FaultKind {
   /** A network partition; its shape is drawn per window. */
   PARTITION,
+  /**
+   * A network partition that always cuts the current leader off from every other node (Jepsen's
+   * {@code partition-leader}); a random node when no leader is known.
+   */
+  PARTITION_LEADER,
   /** SIGKILL some nodes, then start them again. */
   KILL,
   /** SIGSTOP some nodes, then SIGCONT them. */
@@ -35,9 +40,9 @@ public enum FaultKind {
     return this == LATENCY || this == BANDWIDTH || this == FLAKY;
   }
 
-  /** The command-line name, e.g. {@code partition}. */
+  /** The command-line name, e.g. {@code partition} or {@code partition-leader}. */
   public String cliName() {
-    return name().toLowerCase(Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** Parses a command-line name, listing the choices when it cannot. */

@@ -59,7 +59,8 @@ public final class FaultPlanner {
    */
   public Fault plan(FaultKind kind, Optional<String> leader) {
     return switch (kind) {
-      case PARTITION -> partition(leader);
+      case PARTITION -> partition(leader, false);
+      case PARTITION_LEADER -> partition(leader, true);
       case KILL -> withTarget(Fault.Kind.KILL, leader);
       case PAUSE -> withTarget(Fault.Kind.PAUSE, leader);
       case DISK -> disk();
@@ -124,12 +125,12 @@ public final class FaultPlanner {
     return shapes;
   }
 
-  private Fault partition(Optional<String> leader) {
+  private Fault partition(Optional<String> leader, boolean leaderOnly) {
     List<Shape> shapes = shapes();
     if (shapes.isEmpty()) {
       throw new IllegalArgumentException("a partition needs at least 2 nodes, got " + nodes);
     }
-    Shape shape = shapes.get(rng.nextInt(shapes.size()));
+    Shape shape = leaderOnly ? Shape.ISOLATE_LEADER : shapes.get(rng.nextInt(shapes.size()));
     if (shape == Shape.ISOLATE_LEADER && leader.filter(nodes::contains).isEmpty()) {
       shape = Shape.ISOLATE_ONE;
     }

@@ -56,7 +56,7 @@ public record NemesisChoice(String spec, List<FaultKind> kinds) {
 
   /** Whether any fault needs the network sandbox (only partitions do). */
   public boolean needsPartitions() {
-    return kinds.contains(FaultKind.PARTITION);
+    return kinds.contains(FaultKind.PARTITION) || kinds.contains(FaultKind.PARTITION_LEADER);
   }
 
   /** The name used in the run directory, e.g. {@code partition+kill} or {@code none}. */

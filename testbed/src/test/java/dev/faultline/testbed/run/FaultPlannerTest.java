@@ -29,6 +29,20 @@ class FaultPlannerTest {
   }
 
   @Test
+  void partitionLeaderAlwaysCutsTheLeaderOffFromEveryOtherNode() {
+    var planner = new FaultPlanner(FIVE, new SplittableRandom(3));
+    for (int i = 0; i < 20; i++) {
+      Fault f = planner.plan(FaultKind.PARTITION_LEADER, Optional.of("n4"));
+      assertThat(f.kind()).isEqualTo(Fault.Kind.PARTITION);
+      assertThat(f.params().get("shape")).isEqualTo("isolate-leader");
+      assertThat(f.params().get("grudge").toString()).contains("n4");
+    }
+    Fault unknownLeader = planner.plan(FaultKind.PARTITION_LEADER, Optional.empty());
+    assertThat(unknownLeader.params().get("shape")).isEqualTo("isolate-one");
+    assertThat(NemesisChoice.parse("partition-leader", false).needsPartitions()).isTrue();
+  }
+
+  @Test
   void partitionsComeInEveryShapeAndOnlyAmongTheNodes() {
     var planner = new FaultPlanner(FIVE, new SplittableRandom(1));
     var shapes = new java.util.HashSet<Object>();

@@ -38,8 +38,8 @@ class NemesisChoiceTest {
   void badNamesAreRefusedWithTheChoices() {
     assertThatThrownBy(() -> NemesisChoice.parse("partition,flood", true))
         .hasMessage(
-            "unknown nemesis 'flood': use none, all, or a comma-separated list of partition, kill,"
-                + " pause, disk, clock, latency, bandwidth, flaky");
+            "unknown nemesis 'flood': use none, all, or a comma-separated list of partition,"
+                + " partition-leader, kill, pause, disk, clock, latency, bandwidth, flaky");
     assertThatThrownBy(() -> NemesisChoice.parse("kill,,pause", true))
         .hasMessageContaining("empty name");
     assertThatThrownBy(() -> NemesisChoice.parse("none,kill", true))

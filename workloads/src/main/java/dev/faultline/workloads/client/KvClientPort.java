@@ -84,6 +84,15 @@ public final class KvClientPort implements KvPort {
   }
 
   @Override
+  public Completion delete(String key) {
+    return call(
+        () -> {
+          client.delete(key);
+          return Completion.ok(null, answered());
+        });
+  }
+
+  @Override
   public Completion cas(String key, String expected, String value) {
     return call(
         () -> {

@@ -16,6 +16,9 @@ public interface KvPort extends AutoCloseable {
 
   Completion put(String key, String value);
 
+  /** Removes {@code key}; a delete of an absent key succeeds and changes nothing. */
+  Completion delete(String key);
+
   /**
    * Sets {@code key} to {@code value} if it currently holds {@code expected}.
    *

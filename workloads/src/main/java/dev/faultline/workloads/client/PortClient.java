@@ -43,6 +43,8 @@ public final class PortClient implements Client {
       return read(r.key(), true);
     } else if (command instanceof Command.Write w) {
       return port.put(w.key(), Long.toString(w.value())).withValue(w.invokeValue());
+    } else if (command instanceof Command.Delete d) {
+      return port.delete(d.key()).withValue(null);
     } else if (command instanceof Command.Cas c) {
       return port.cas(c.key(), Long.toString(c.expected()), Long.toString(c.value()))
           .withValue(c.invokeValue());

@@ -35,6 +35,12 @@ class PortClientTest {
     }
 
     @Override
+    public Completion delete(String key) {
+      calls.add("delete " + key);
+      return replies.remove();
+    }
+
+    @Override
     public Completion cas(String key, String expected, String value) {
       calls.add("cas " + key + " " + expected + " " + value);
       return replies.remove();
