@@ -1,9 +1,8 @@
 package dev.faultline.api.node;
 
 import dev.faultline.raft.Entry;
-import dev.faultline.raft.HardState;
+import dev.faultline.raft.ForwardingLogStorage;
 import dev.faultline.raft.LogStorage;
-import dev.faultline.raft.SnapshotMeta;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -16,14 +15,13 @@ import java.util.concurrent.CompletableFuture;
  * the very array that was proposed, so commands are matched by identity (a follower's copies,
  * decoded from messages, never match). Everything else is delegated unchanged.
  */
-final class LocalAppendAcks implements LogStorage {
+final class LocalAppendAcks extends ForwardingLogStorage {
 
-  private final LogStorage inner;
   private final Map<byte[], CompletableFuture<Void>> waiting = new IdentityHashMap<>();
   private final List<CompletableFuture<Void>> appended = new ArrayList<>();
 
   LocalAppendAcks(LogStorage inner) {
-    this.inner = inner;
+    super(inner);
   }
 
   /** Completes once {@code command} (this very array) is appended and synced here. */
@@ -58,55 +56,5 @@ final class LocalAppendAcks implements LogStorage {
       appended.clear();
     }
     done.forEach(f -> f.complete(null));
-  }
-
-  @Override
-  public HardState hardState() {
-    return inner.hardState();
-  }
-
-  @Override
-  public void saveHardState(HardState state) {
-    inner.saveHardState(state);
-  }
-
-  @Override
-  public SnapshotMeta snapshot() {
-    return inner.snapshot();
-  }
-
-  @Override
-  public long firstIndex() {
-    return inner.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return inner.lastIndex();
-  }
-
-  @Override
-  public long term(long index) {
-    return inner.term(index);
-  }
-
-  @Override
-  public List<Entry> entries(long from, long to, long maxBytes) {
-    return inner.entries(from, to, maxBytes);
-  }
-
-  @Override
-  public void installSnapshot(SnapshotMeta meta) {
-    inner.installSnapshot(meta);
-  }
-
-  @Override
-  public void compact(long index) {
-    inner.compact(index);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }

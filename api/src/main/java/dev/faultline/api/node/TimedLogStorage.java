@@ -2,7 +2,7 @@ package dev.faultline.api.node;
 
 import dev.faultline.api.metrics.RaftMetrics;
 import dev.faultline.raft.Entry;
-import dev.faultline.raft.HardState;
+import dev.faultline.raft.ForwardingLogStorage;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.SnapshotMeta;
 import java.util.List;
@@ -14,51 +14,15 @@ import org.slf4j.LoggerFactory;
  * {@code raft_fsync_seconds}) and counts snapshots installed from the leader ({@code
  * raft_snapshots_installed_total}); otherwise it delegates unchanged.
  */
-final class TimedLogStorage implements LogStorage {
+final class TimedLogStorage extends ForwardingLogStorage {
 
   private static final Logger LOG = LoggerFactory.getLogger(TimedLogStorage.class);
 
-  private final LogStorage inner;
   private final RaftMetrics metrics;
 
   TimedLogStorage(LogStorage inner, RaftMetrics metrics) {
-    this.inner = inner;
+    super(inner);
     this.metrics = metrics;
-  }
-
-  @Override
-  public HardState hardState() {
-    return inner.hardState();
-  }
-
-  @Override
-  public void saveHardState(HardState state) {
-    inner.saveHardState(state);
-  }
-
-  @Override
-  public SnapshotMeta snapshot() {
-    return inner.snapshot();
-  }
-
-  @Override
-  public long firstIndex() {
-    return inner.firstIndex();
-  }
-
-  @Override
-  public long lastIndex() {
-    return inner.lastIndex();
-  }
-
-  @Override
-  public long term(long index) {
-    return inner.term(index);
-  }
-
-  @Override
-  public List<Entry> entries(long from, long to, long maxBytes) {
-    return inner.entries(from, to, maxBytes);
   }
 
   @Override
@@ -87,15 +51,5 @@ final class TimedLogStorage implements LogStorage {
           meta.index(),
           meta.term());
     }
-  }
-
-  @Override
-  public void compact(long index) {
-    inner.compact(index);
-  }
-
-  @Override
-  public void close() {
-    inner.close();
   }
 }
