@@ -50,15 +50,15 @@ public final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--workload",
       defaultValue = "kv",
-      description = "kv, register or set (default ${DEFAULT-VALUE}).")
+      description = "kv, register, set or churn (default ${DEFAULT-VALUE}).")
   String workload;
 
   @Option(
       names = "--nemesis",
       defaultValue = NemesisChoice.DEFAULT,
       description =
-          "none, all, or a comma-separated list of partition, kill, pause, disk, clock, and"
-              + " with Toxiproxy latency, bandwidth, flaky (default ${DEFAULT-VALUE}; all ="
+          "none, all, or a comma-separated list of partition, partition-leader, kill, pause, disk,"
+              + " clock, and with Toxiproxy latency, bandwidth, flaky (default ${DEFAULT-VALUE}; all ="
               + " partition,kill,pause,disk and clock where libfaketime is installed).")
   String nemesis;
 

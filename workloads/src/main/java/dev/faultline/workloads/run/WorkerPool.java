@@ -6,6 +6,7 @@ import dev.faultline.workloads.Generator;
 import dev.faultline.workloads.client.Client;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.Completion;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
@@ -25,6 +26,10 @@ import java.util.concurrent.locks.LockSupport;
  * deterministic sequence; only their assignment to processes depends on timing.
  */
 public final class WorkerPool {
+
+  /** How long the final reads may take in all, so a run with a node that stays down still ends. */
+  static final Duration FINAL_PHASE_LIMIT = Duration.ofSeconds(60);
+
   private final Generator generator;
   private final ClientFactory clients;
   private final OpRecorder recorder;
@@ -81,7 +86,8 @@ public final class WorkerPool {
 
     Queue<Command> reads = new ConcurrentLinkedQueue<>(generator.finalReads());
     Queue<String> unread = new ConcurrentLinkedQueue<>();
-    runWorkers(n, i -> processes[i] = finalPhase(processes[i], reads, unread));
+    long finalDeadline = System.nanoTime() + FINAL_PHASE_LIMIT.toNanos();
+    runWorkers(n, i -> processes[i] = finalPhase(processes[i], reads, unread, finalDeadline));
     rethrowFailure();
     List<String> unreadKeys = new ArrayList<>(unread);
     unreadKeys.sort(null);
@@ -173,12 +179,18 @@ public final class WorkerPool {
     }
   }
 
-  private long finalPhase(long process, Queue<Command> reads, Queue<String> unread)
+  private long finalPhase(long process, Queue<Command> reads, Queue<String> unread, long deadline)
       throws InterruptedException {
     Client client = clients.open(process);
     try {
       Command read;
       while ((read = reads.poll()) != null) {
+        if (System.nanoTime() - deadline >= 0) {
+          // A node that stays down (e.g. it refused to start after a disk fault) would otherwise
+          // cost every key bound to it all its attempts; past the limit the rest are unread.
+          unread.add(read.key());
+          continue;
+        }
         boolean done = false;
         for (int attempt = 1; attempt <= options.finalReadAttempts() && !done; attempt++) {
           if (attempt > 1) {
