@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.nemesis.net.NetworkSandbox;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,13 +26,10 @@ class TestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long RUN_BOUND_SECONDS = 240;
 
-  private static Path jar;
+  private static final FaultlineJar JAR = FaultlineJar.locate();
   private static String skipReason;
 
   @TempDir Path store;
-
-  /** Exit code and output of one command. */
-  record Result(int code, String output) {}
 
   @BeforeAll
   static void findJarAndNodeCommand() throws Exception {
@@ -49,68 +43,18 @@ class TestCommandIT {
   }
 
   private static String whyNotRunnable() throws Exception {
-    jar =
-        Path.of(
-            System.getProperty(
-                "faultline.jar",
-                Path.of(System.getProperty("basedir", "."), "target", "faultline.jar").toString()));
-    if (!Files.isRegularFile(jar)) {
-      return "no jar at " + jar + ": run mvn verify (the jar is made in package)";
-    }
-    Result help = run(Path.of("."), 60, "node", "--help");
-    // Picocli prints the root's usage for an unknown subcommand with --help, so check whose it is.
-    if (help.code() != 0 || !help.output().contains("Usage: faultline node")) {
-      return "'faultline node' is not in this build (node --help exited "
-          + help.code()
-          + " without its usage), so no real cluster can run";
+    Optional<String> jar = JAR.unusable();
+    if (jar.isPresent()) {
+      return jar.get() + ", so no real cluster can run";
     }
     Optional<String> sandbox = NetworkSandbox.unavailableReason();
     return sandbox.map(why -> "network sandbox unavailable: " + why).orElse(null);
   }
 
-  private static Result run(Path dir, long boundSeconds, String... args) throws Exception {
-    var argv = new ArrayList<>(List.of(javaBinary(), "-jar", jar.toString()));
-    argv.addAll(List.of(args));
-    Path log = Files.createTempFile("faultline-it", ".log");
-    try {
-      Process p =
-          new ProcessBuilder(argv)
-              .directory(dir.toFile())
-              .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
-      if (!p.waitFor(boundSeconds, TimeUnit.SECONDS)) {
-        p.destroy();
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-          p.destroyForcibly();
-        }
-        throw new AssertionError(
-            "faultline "
-                + String.join(" ", args)
-                + " ran over "
-                + boundSeconds
-                + " s:\n"
-                + tail(log));
-      }
-      return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
-    } finally {
-      Files.deleteIfExists(log);
-    }
-  }
-
-  private static String tail(Path log) throws IOException {
-    List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
-
-  private Result test(String... options) throws Exception {
+  private FaultlineJar.Result test(String... options) throws Exception {
     var args = new ArrayList<>(List.of("test", "--store", store.toString(), "--nodes", "3"));
     args.addAll(List.of(options));
-    return run(store, RUN_BOUND_SECONDS, args.toArray(String[]::new));
+    return JAR.run(store, RUN_BOUND_SECONDS, args.toArray(String[]::new));
   }
 
   private JsonNode latestResults() throws IOException {
@@ -119,7 +63,7 @@ class TestCommandIT {
 
   @Test
   void partitionsAndCrashesOfACorrectClusterAreValid() throws Exception {
-    Result r =
+    FaultlineJar.Result r =
         test(
             "--nemesis",
             "partition,kill",
@@ -142,7 +86,7 @@ class TestCommandIT {
 
   @Test
   void pausesOfACorrectClusterAreValid() throws Exception {
-    Result r =
+    FaultlineJar.Result r =
         test(
             "--nemesis",
             "pause",
@@ -167,7 +111,7 @@ class TestCommandIT {
     // for the clients bound to the deposed leader to give up a write and read from it again); it
     // caught this bug in 10 of 10 runs of 60 s (docs/BUGS.md), where a random partition shape
     // isolates the leader only some of the time.
-    Result r =
+    FaultlineJar.Result r =
         test(
             "--bug",
             "stale-read",
