@@ -26,12 +26,13 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link Transport} over gRPC: each node listens on its peer address for client streams of {@code
  * faultline.raft.v1.Envelope}s and keeps one outbound stream per peer ({@link PeerLink}). Sending
- * never blocks: a message goes into the peer's bounded queue, which drops its oldest message when
- * full; a message larger than the size limit is dropped at once (Raft sends snapshots in chunks,
- * each its own message).
+ * never blocks: a message is written to the peer's stream at once when the stream is ready and
+ * nothing waits before it, and otherwise goes into the peer's bounded queue, which drops its oldest
+ * message when full; a message larger than the size limit is dropped at once (Raft sends snapshots
+ * in chunks, each its own message).
  *
- * <p>Inbound messages are handed to the receiver on gRPC threads, in order per sender; the receiver
- * must be thread-safe (the runtime hands them to its event loop).
+ * <p>Inbound messages are handed to the receiver on the network threads, in order per sender; the
+ * receiver must be thread-safe and must not block (the runtime queues them for its event loop).
  *
  * <p>With {@link TlsCredentials}, every link is mutual TLS: a node accepts a stream only from a
  * certificate signed by the cluster's CA that names exactly one current peer ({@link
@@ -126,6 +127,9 @@ public final class GrpcTransport implements Transport {
             .permitKeepAliveTime(
                 Math.max(1, options.keepAlive().toMillis() / 2), TimeUnit.MILLISECONDS)
             .permitKeepAliveWithoutCalls(true)
+            // The receiver only queues the message for the Raft loop: no need for a hop through
+            // gRPC's executor before that.
+            .directExecutor()
             .addService(
                 tls == null
                     ? new Inbound().bindService()

@@ -11,6 +11,7 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +19,12 @@ import org.slf4j.LoggerFactory;
  * The outbound half of the transport for one peer: a channel, one long-lived client stream, a
  * bounded queue and a sender thread. A broken stream is reopened after an exponential backoff
  * (capped); messages are written only while the stream is ready, so nothing buffers without bound.
+ *
+ * <p>While the stream is ready and nothing is queued, {@link #send} writes the message to the
+ * stream on the caller's thread (the Raft loop), saving a wake-up of the sender thread per message;
+ * otherwise the message is queued and the sender drains the queue in order. {@code writeLock}
+ * serialises every write to the stream (a gRPC call is not thread-safe) and keeps the order: the
+ * caller writes directly only when it holds the lock and the queue is empty.
  */
 final class PeerLink implements AutoCloseable {
 
@@ -30,6 +37,7 @@ final class PeerLink implements AutoCloseable {
   private final OutboundQueue queue;
   private final ManagedChannel channel;
   private final Thread sender;
+  private final ReentrantLock writeLock = new ReentrantLock();
   private volatile boolean closed;
   private volatile ClientCallStreamObserver<Envelope> stream;
   private volatile boolean broken = true;
@@ -68,6 +76,8 @@ final class PeerLink implements AutoCloseable {
             .keepAliveTime(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveTimeout(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveWithoutCalls(true)
+            // Stream callbacks only set flags and wake the sender: run them on the network thread.
+            .directExecutor()
             .build();
     this.backoffMillis = options.initialBackoff().toMillis();
     this.sender = new Thread(this::run, "faultline-transport-" + selfId + "-to-" + peerId);
@@ -79,6 +89,17 @@ final class PeerLink implements AutoCloseable {
   }
 
   void send(byte[] message) {
+    if (!broken && writeLock.tryLock()) {
+      try {
+        ClientCallStreamObserver<Envelope> s = stream;
+        if (!broken && s != null && s.isReady() && queue.size() == 0) {
+          write(s, message);
+          return;
+        }
+      } finally {
+        writeLock.unlock();
+      }
+    }
     if (!queue.offer(message) && queue.dropped() % 1000 == 1) {
       LOG.warn("{}: outbound queue to {} full, dropping oldest messages", selfId, peerId);
     }
@@ -105,22 +126,17 @@ final class PeerLink implements AutoCloseable {
           queue.awaitSignal(100);
           continue;
         }
-        byte[] message = queue.poll();
-        if (message == null) {
-          queue.awaitChange(1000);
-          continue;
-        }
+        writeLock.lock();
         try {
-          s.onNext(
-              Envelope.newBuilder()
-                  .setFrom(selfId)
-                  .setTo(peerId)
-                  .setPayload(ByteString.copyFrom(message))
-                  .build());
-        } catch (RuntimeException e) {
-          // The stream ended between the readiness check and the write; the message is lost.
-          broken = true;
+          byte[] message = queue.poll();
+          if (message != null) {
+            write(s, message);
+            continue;
+          }
+        } finally {
+          writeLock.unlock();
         }
+        queue.awaitChange(1000);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -128,6 +144,22 @@ final class PeerLink implements AutoCloseable {
       if (!closed) {
         LOG.error("{}: sender to {} stopped unexpectedly", selfId, peerId, e);
       }
+    }
+  }
+
+  /** Writes one message to the stream; the caller holds {@code writeLock}. */
+  private void write(ClientCallStreamObserver<Envelope> s, byte[] message) {
+    try {
+      s.onNext(
+          Envelope.newBuilder()
+              .setFrom(selfId)
+              .setTo(peerId)
+              .setPayload(ByteString.copyFrom(message))
+              .build());
+    } catch (RuntimeException e) {
+      // The stream ended between the readiness check and the write; the message is lost.
+      broken = true;
+      queue.wake();
     }
   }
 
@@ -151,8 +183,14 @@ final class PeerLink implements AutoCloseable {
     if (closed) {
       return;
     }
-    broken = false;
-    RaftTransportGrpc.newStub(channel).deliver(new Responses());
+    // Under the write lock, so that no direct send sees the old stream as healthy meanwhile.
+    writeLock.lock();
+    try {
+      broken = false;
+      RaftTransportGrpc.newStub(channel).deliver(new Responses());
+    } finally {
+      writeLock.unlock();
+    }
   }
 
   /** Watches one stream: readiness wakes the sender; an error or end marks the stream broken. */

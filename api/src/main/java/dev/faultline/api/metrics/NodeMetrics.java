@@ -11,6 +11,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,6 +34,10 @@ public final class NodeMetrics implements AutoCloseable {
   private final JvmGcMetrics gcMetrics;
   private final RaftMetrics raft;
   private final StoreMetrics store;
+  // Meters by their name and tag values: a lookup per request instead of a builder, a tag sort
+  // and the registry's own lookup. Route, method, op, outcome and code are bounded sets.
+  private final ConcurrentHashMap<List<String>, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
   public NodeMetrics() {
     this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -65,39 +71,48 @@ public final class NodeMetrics implements AutoCloseable {
    * failed or unknown (the same words as the error bodies' {@code outcome}).
    */
   public void kvOperation(String op, String outcome, long nanos) {
-    Counter.builder("kv.operations")
-        .description("Client key-value operations by outcome")
-        .tag("op", op)
-        .tag("outcome", outcome)
-        .register(registry)
+    counters
+        .computeIfAbsent(
+            List.of("kv", op, outcome),
+            k ->
+                Counter.builder("kv.operations")
+                    .description("Client key-value operations by outcome")
+                    .tag("op", op)
+                    .tag("outcome", outcome)
+                    .register(registry))
         .increment();
-    Timer.builder("kv.operations.latency")
-        .description("Client key-value operation latency")
-        .tag("op", op)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(MIN_LATENCY)
-        .maximumExpectedValue(MAX_LATENCY)
-        .register(registry)
+    timers
+        .computeIfAbsent(
+            List.of("kv", op),
+            k ->
+                latency("kv.operations.latency", "Client key-value operation latency")
+                    .tag("op", op)
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** Records one HTTP request by its route template (never the raw path: keys are unbounded). */
   public void request(String route, String method, int status, long nanos) {
-    Counter.builder("requests.total")
-        .description("HTTP requests by route, method and status")
-        .tag("route", route)
-        .tag("method", method)
-        .tag("status", Integer.toString(status))
-        .register(registry)
+    String code = Integer.toString(status);
+    counters
+        .computeIfAbsent(
+            List.of("http", route, method, code),
+            k ->
+                Counter.builder("requests.total")
+                    .description("HTTP requests by route, method and status")
+                    .tag("route", route)
+                    .tag("method", method)
+                    .tag("status", code)
+                    .register(registry))
         .increment();
-    Timer.builder("requests")
-        .description("HTTP request latency")
-        .tag("route", route)
-        .tag("method", method)
-        .publishPercentileHistogram()
-        .minimumExpectedValue(MIN_LATENCY)
-        .maximumExpectedValue(MAX_LATENCY)
-        .register(registry)
+    timers
+        .computeIfAbsent(
+            List.of("http", route, method),
+            k ->
+                latency("requests", "HTTP request latency")
+                    .tag("route", route)
+                    .tag("method", method)
+                    .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -106,20 +121,32 @@ public final class NodeMetrics implements AutoCloseable {
    * ({@code Put}), {@code code} the final status code's name ({@code OK}, {@code UNAVAILABLE}).
    */
   public void grpcRequest(String method, String code, long nanos) {
-    Counter.builder("grpc.requests.total")
-        .description("gRPC calls by method and status code")
-        .tag("method", method)
-        .tag("code", code)
-        .register(registry)
+    counters
+        .computeIfAbsent(
+            List.of("grpc", method, code),
+            k ->
+                Counter.builder("grpc.requests.total")
+                    .description("gRPC calls by method and status code")
+                    .tag("method", method)
+                    .tag("code", code)
+                    .register(registry))
         .increment();
-    Timer.builder("grpc.requests")
-        .description("gRPC call latency")
-        .tag("method", method)
+    timers
+        .computeIfAbsent(
+            List.of("grpc", method),
+            k ->
+                latency("grpc.requests", "gRPC call latency")
+                    .tag("method", method)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  private static Timer.Builder latency(String name, String description) {
+    return Timer.builder(name)
+        .description(description)
         .publishPercentileHistogram()
         .minimumExpectedValue(MIN_LATENCY)
-        .maximumExpectedValue(MAX_LATENCY)
-        .register(registry)
-        .record(nanos, TimeUnit.NANOSECONDS);
+        .maximumExpectedValue(MAX_LATENCY);
   }
 
   /** The registry in the Prometheus text exposition format. */
