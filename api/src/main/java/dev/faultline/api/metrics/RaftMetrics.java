@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
@@ -131,6 +132,22 @@ public final class RaftMetrics {
               return holder;
             })
         .set(entries);
+  }
+
+  /**
+   * The leader's view of every peer's lag, as {@code RaftNode.replicationLag()} gives it: peers in
+   * {@code byPeer} are set, peers reported before but absent now (this node no longer leads, or the
+   * peer left) read 0, so only the current leader shows a lag.
+   */
+  public void replicationLag(Map<String, Long> byPeer) {
+    for (var e : byPeer.entrySet()) {
+      replicationLag(e.getKey(), e.getValue());
+    }
+    for (var e : lag.entrySet()) {
+      if (!byPeer.containsKey(e.getKey())) {
+        e.getValue().set(0);
+      }
+    }
   }
 
   /** This node replaced its log with a snapshot sent by the leader (Raft §7). */

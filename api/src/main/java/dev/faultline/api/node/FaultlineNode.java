@@ -176,6 +176,7 @@ public final class FaultlineNode implements AutoCloseable {
       lastLeader = s.leader();
       r.leaderChanged();
     }
+    r.replicationLag(raft.replicationLag());
     StoreStats stats = machine.stats();
     metrics.store().totals(stats.rebuildsCompleted(), stats.reclaimedBytesEstimate());
   }

@@ -2,6 +2,7 @@ package dev.faultline.api.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NodeMetricsTest {
@@ -37,6 +38,26 @@ class NodeMetricsTest {
           .contains("store_shard_rebuilds_total 1.0")
           .contains("store_reclaimed_bytes_total 100.0")
           .contains("jvm_gc_");
+    }
+  }
+
+  @Test
+  void replicationLagFollowsTheLeadersViewAndReadsZeroOnceItIsGone() {
+    try (NodeMetrics m = new NodeMetrics()) {
+      m.raft().replicationLag(Map.of("n2", 4L, "n3", 9L));
+      assertThat(m.scrape())
+          .contains("raft_replication_lag{peer=\"n2\"} 4.0")
+          .contains("raft_replication_lag{peer=\"n3\"} 9.0");
+
+      m.raft().replicationLag(Map.of("n3", 2L));
+      assertThat(m.scrape())
+          .contains("raft_replication_lag{peer=\"n2\"} 0.0")
+          .contains("raft_replication_lag{peer=\"n3\"} 2.0");
+
+      m.raft().replicationLag(Map.of()); // this node no longer leads
+      assertThat(m.scrape())
+          .contains("raft_replication_lag{peer=\"n2\"} 0.0")
+          .contains("raft_replication_lag{peer=\"n3\"} 0.0");
     }
   }
 }

@@ -104,6 +104,18 @@ class FaultlineNodeTest {
     assertThat(viaGrpc.get("k")).contains("v1");
     assertThat(viaGrpc.cas("k", "v1", "v2")).isTrue();
     assertThat(viaHttp.get("k")).contains("v2");
+    FaultlineNode first = leader().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .untilAsserted(
+            () -> {
+              String text = first.metrics().scrape();
+              for (NodeConfig c : configs) {
+                if (!c.id().equals(first.config().id())) {
+                  assertThat(text).contains("raft_replication_lag{peer=\"" + c.id() + "\"} 0.0");
+                }
+              }
+            });
 
     FaultlineNode old = leader().orElseThrow();
     old.close();

@@ -19,6 +19,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -65,6 +66,7 @@ public final class RaftNode implements AutoCloseable {
   private RaftCore core;
   private volatile boolean running;
   private volatile NodeStatus status;
+  private volatile Map<String, Long> replicationLag = Map.of();
   private long applied;
   private long snapshotIndex;
   private long leaderTerm = -1;
@@ -122,6 +124,15 @@ public final class RaftNode implements AutoCloseable {
 
   public NodeStatus status() {
     return status;
+  }
+
+  /**
+   * How many entries each other member's log trails this leader's last index by, as this leader
+   * knows it (from the followers' acknowledgements), refreshed every tick; empty on a node that
+   * does not lead.
+   */
+  public Map<String, Long> replicationLag() {
+    return replicationLag;
   }
 
   /** Replicates {@code command}; completes with the state machine's result once applied here. */
@@ -235,6 +246,7 @@ public final class RaftNode implements AutoCloseable {
         if (now >= nextTick) {
           core.tick();
           nextTick = Math.max(nextTick + tickNanos, now);
+          publishReplicationLag();
         }
         processReady();
       } catch (InterruptedException e) {
@@ -285,6 +297,31 @@ public final class RaftNode implements AutoCloseable {
             config.id(), core.role(), core.term(), core.leader(), core.commitIndex(), applied);
     serveReads();
     checkLeadership();
+  }
+
+  private void publishReplicationLag() {
+    if (core.role() != Role.LEADER) {
+      if (!replicationLag.isEmpty()) {
+        replicationLag = Map.of();
+      }
+      return;
+    }
+    long last = core.lastIndex();
+    var lag = new TreeMap<String, Long>();
+    for (String peer : core.membership().voters()) {
+      addLag(lag, peer, last);
+    }
+    for (String peer : core.membership().learners()) {
+      addLag(lag, peer, last);
+    }
+    replicationLag = Collections.unmodifiableMap(lag);
+  }
+
+  private void addLag(Map<String, Long> lag, String peer, long last) {
+    long match = core.matchIndex(peer);
+    if (!peer.equals(config.id()) && match >= 0) {
+      lag.put(peer, Math.max(0, last - match));
+    }
   }
 
   private void send(List<Message> messages) {
