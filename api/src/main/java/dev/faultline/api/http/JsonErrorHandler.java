@@ -19,11 +19,7 @@ final class JsonErrorHandler extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-    return ByteBuffer.wrap(
-        body(
-            (reason == null ? "bad request" : reason)
-                + ": check the request line and the key's percent-encoding (a key cannot hold"
-                + " byte 0 over HTTP; use gRPC)"));
+    return ByteBuffer.wrap(body(badMessage(status, reason)));
   }
 
   @Override
@@ -37,6 +33,22 @@ final class JsonErrorHandler extends ErrorHandler {
     baseRequest.setHandled(true);
     response.setContentType("application/json");
     response.getOutputStream().write(body(message == null ? "HTTP " + code : message));
+  }
+
+  /** The error text for a request Jetty refused before routing it. */
+  static String badMessage(int status, String reason) {
+    return switch (status) {
+      case 431 ->
+          "request headers too large: the request line and headers together must fit in"
+              + " max-request-header-bytes";
+      case 414 ->
+          "request URI too long: the request line must fit in max-request-header-bytes (keys are"
+              + " at most max-key-bytes before percent-encoding)";
+      default ->
+          (reason == null ? "bad request" : reason)
+              + ": check the request line and the key's percent-encoding (a key cannot hold"
+              + " byte 0 over HTTP; use gRPC)";
+    };
   }
 
   private static byte[] body(String message) {

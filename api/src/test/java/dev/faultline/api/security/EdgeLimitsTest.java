@@ -87,6 +87,9 @@ class EdgeLimitsTest {
             HttpResponse.BodyHandlers.ofString());
     assertThat(header.statusCode()).isEqualTo(431);
     assertThat(json.readTree(header.body()).path("outcome").asText()).isEqualTo("failed");
+    assertThat(json.readTree(header.body()).path("error").asText())
+        .contains("request headers too large")
+        .contains("max-request-header-bytes");
 
     HttpResponse<String> body =
         client.send(
