@@ -29,6 +29,12 @@ final class Follower {
     } else if (m instanceof Heartbeat hb) {
       c.electionElapsed = 0;
       c.leader = hb.from();
+      if (hb.commit() > c.log.lastIndex()) {
+        // The leader sends at most what this node acknowledged in this term; a log that ends
+        // before it means acknowledged entries were lost (wiped, rolled back or missing data).
+        c.declareStateLoss(hb.from(), hb.commit());
+        return;
+      }
       c.log.commitTo(hb.commit());
       c.send(new HeartbeatResponse(c.id, hb.from(), c.term, hb.readSeq()));
     } else if (m instanceof InstallSnapshot is) {

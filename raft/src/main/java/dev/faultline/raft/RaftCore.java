@@ -46,6 +46,10 @@ public final class RaftCore {
   Ready.SnapshotInstall localSnapshot;
 
   Ready.SnapshotInstall pendingInstall;
+
+  /** Why this node must stop: it lost log entries it had acknowledged; null while sound. */
+  private String stateLoss;
+
   private HardState persistedHardState;
   private boolean readyOutstanding;
   final List<Message> messages = new ArrayList<>();
@@ -159,6 +163,17 @@ public final class RaftCore {
     return role == Role.LEADER && p != null ? p.match : -1;
   }
 
+  /**
+   * Why this node can no longer take part, or null: it learned that it lost log entries it had
+   * acknowledged (its data was wiped, rolled back or lost a WAL segment). Such a node ignores every
+   * input from then on (it neither votes nor campaigns nor acknowledges), since under the same
+   * identity it could vote twice in a term or let a committed entry be lost; the runtime must stop
+   * it, and the operator replace it through a membership change.
+   */
+  public String stateLoss() {
+    return stateLoss;
+  }
+
   /** The leadership transfer in progress, or null. */
   public String transferee() {
     return leadTransferee;
@@ -169,6 +184,9 @@ public final class RaftCore {
   /** Advances logical time by one tick: elections for followers, heartbeats for the leader. */
   public void tick() {
     requireNoReady();
+    if (stateLoss != null) {
+      return;
+    }
     if (role == Role.LEADER) {
       replication.tick();
       return;
@@ -185,7 +203,7 @@ public final class RaftCore {
   /** Starts an election now (as if the election timer fired). */
   public void campaign() {
     requireNoReady();
-    if (role != Role.LEADER) {
+    if (role != Role.LEADER && stateLoss == null) {
       campaign(config.preVote(), false);
     }
   }
@@ -196,6 +214,9 @@ public final class RaftCore {
     if (!id.equals(m.to())) {
       throw new IllegalArgumentException(
           "node " + id + " was handed a message addressed to " + m.to() + ": " + m);
+    }
+    if (stateLoss != null) {
+      return;
     }
     if (m.term() > term) {
       if (m instanceof PreVote || m instanceof RequestVote) {
@@ -366,7 +387,30 @@ public final class RaftCore {
   // ---------------------------------------------------------------- elections
 
   boolean promotable() {
-    return tracker.isVoter(id);
+    return stateLoss == null && tracker.isVoter(id);
+  }
+
+  /**
+   * The leader {@code from} says this node acknowledged entries up to {@code acknowledged}, but the
+   * log ends before it: the node lost durable state and stops taking part.
+   */
+  void declareStateLoss(String from, long acknowledged) {
+    stateLoss =
+        "node "
+            + id
+            + " lost acknowledged log entries: leader "
+            + from
+            + " in term "
+            + term
+            + " holds its acknowledgement up to index "
+            + acknowledged
+            + ", but its log ends at index "
+            + log.lastIndex()
+            + " (data directory wiped, restored from an older copy, or a WAL segment lost);"
+            + " it must not rejoin under the same id: replace it through a membership change"
+            + " (faultline cluster replace-node, docs/CLUSTER.md)";
+    role = Role.FOLLOWER;
+    leader = null;
   }
 
   private boolean inLease() {

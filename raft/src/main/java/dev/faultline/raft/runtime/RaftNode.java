@@ -62,6 +62,7 @@ public final class RaftNode implements AutoCloseable {
   private final Map<Long, PendingRead> reads = new HashMap<>();
   private final TreeMap<Long, List<PendingRead>> confirmedReads = new TreeMap<>();
   private final Thread loop;
+  private final CompletableFuture<String> failed = new CompletableFuture<>();
 
   private RaftCore core;
   private volatile boolean running;
@@ -124,6 +125,20 @@ public final class RaftNode implements AutoCloseable {
 
   public NodeStatus status() {
     return status;
+  }
+
+  /**
+   * Completes with a one-line reason when the event loop stops on a fatal error (a storage failure,
+   * a broken invariant, or the core learning that this node lost acknowledged state); the node then
+   * serves nothing and its process should exit. Never completes on {@link #close}.
+   */
+  public CompletableFuture<String> failed() {
+    return failed;
+  }
+
+  /** The reason the event loop stopped on a fatal error, or null while it runs (or was closed). */
+  public String failure() {
+    return failed.getNow(null);
   }
 
   /**
@@ -249,15 +264,29 @@ public final class RaftNode implements AutoCloseable {
           publishReplicationLag();
         }
         processReady();
+        if (core.stateLoss() != null) {
+          stop(core.stateLoss(), null);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (RuntimeException | IOException e) {
-        LOG.log(System.Logger.Level.ERROR, "node " + config.id() + ": event loop stopped", e);
-        running = false;
+        String why = e.getMessage() == null ? e.toString() : e.getMessage();
+        stop("node " + config.id() + ": event loop stopped: " + why.replace('\n', ' '), e);
       }
     }
     failAll(new OutcomeUnknownException("node " + config.id() + " stopped"));
+  }
+
+  /** Stops the loop on a fatal error: nothing more is stepped, persisted or answered. */
+  private void stop(String reason, Throwable cause) {
+    running = false;
+    if (cause == null) {
+      LOG.log(System.Logger.Level.ERROR, reason);
+    } else {
+      LOG.log(System.Logger.Level.ERROR, reason, cause);
+    }
+    failed.complete(reason);
   }
 
   private void processReady() throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.faultline.raft.ForwardingLogStorage;
 import dev.faultline.raft.MemoryLogStorage;
 import dev.faultline.raft.RaftConfig;
 import dev.faultline.raft.Role;
@@ -289,5 +290,84 @@ class RaftNodeTest {
                   .isEqualTo(machines.get(majority.get(0)).commands());
             });
     assertAppliedEachSent(machines.get(lagging).commands(), sent, unknown);
+  }
+
+  @Test
+  void fatalStorageErrorStopsTheLoopWithAOneLineReason() throws Exception {
+    MemoryLogStorage memory = new MemoryLogStorage();
+    boolean[] broken = new boolean[1];
+    ForwardingLogStorage failing =
+        new ForwardingLogStorage(memory) {
+          @Override
+          public void sync() {
+            if (broken[0]) {
+              throw new java.io.UncheckedIOException(
+                  new java.io.IOException("disk n1 is gone\nsecond line"));
+            }
+            super.sync();
+          }
+        };
+    RaftNode solo =
+        new RaftNode(
+            RaftConfig.of("n1", Set.of("n1")),
+            new NodeOptions(10, 10_000, 256),
+            failing,
+            new MemorySnapshotStore(),
+            new ListStateMachine(),
+            net.transport("n1"));
+    nodes.put("n1", solo);
+    solo.start();
+    await().atMost(BOUND).until(() -> solo.status().role() == Role.LEADER);
+    assertThat(solo.failure()).isNull();
+    broken[0] = true;
+    CompletableFuture<byte[]> lost = solo.propose("x".getBytes());
+    String reason = solo.failed().get(BOUND.toSeconds(), TimeUnit.SECONDS);
+    assertThat(reason)
+        .contains("node n1", "event loop stopped", "disk n1 is gone")
+        .doesNotContain("\n");
+    assertThat(solo.failure()).isEqualTo(reason);
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> lost.get(5, TimeUnit.SECONDS));
+    assertThat(e.getCause()).isInstanceOf(OutcomeUnknownException.class);
+  }
+
+  @Test
+  void followerRestartedWithWipedLogStopsNamingTheLoss() throws Exception {
+    startCluster(10_000);
+    Set<String> unknown = new HashSet<>();
+    for (int i = 0; i < 5; i++) {
+      commit(nodes.keySet(), "w" + i, unknown);
+    }
+    String reason = null;
+    for (int attempt = 1; attempt <= ATTEMPTS && reason == null; attempt++) {
+      RaftNode leader = awaitLeader();
+      String follower = othersThan(leader.id()).get(0);
+      long commit = leader.status().commitIndex();
+      await().atMost(BOUND).until(() -> nodes.get(follower).status().appliedIndex() >= commit);
+      nodes.get(follower).close();
+      ListStateMachine sm = new ListStateMachine();
+      RaftNode wiped =
+          new RaftNode(
+              RaftConfig.of(follower, IDS),
+              new NodeOptions(10, 10_000, 256),
+              new MemoryLogStorage(),
+              new MemorySnapshotStore(),
+              sm,
+              net.transport(follower));
+      nodes.put(follower, wiped);
+      machines.put(follower, sm);
+      wiped.start();
+      // The leader that recorded the follower's acknowledgements tells it so on its next
+      // heartbeat; a leader elected meanwhile knows nothing of them, and the node catches up
+      // silently (then the test wipes it again).
+      await()
+          .atMost(BOUND)
+          .until(() -> wiped.failure() != null || wiped.status().appliedIndex() >= commit);
+      reason = wiped.failure();
+    }
+    assertThat(reason)
+        .isNotNull()
+        .contains("lost acknowledged log entries", "its log ends at index 0", "replace");
+    assertThat(nodes.values().stream().filter(n -> n.failure() != null).count()).isEqualTo(1);
   }
 }
