@@ -150,6 +150,7 @@ final class SnapshotManifest {
             + (line > 0 ? ":" + line : "")
             + " is corrupt: "
             + why
-            + "; restore the data directory from a backup, or remove it and let the node rejoin");
+            + "; "
+            + dev.faultline.store.wal.CorruptLogException.REMEDY);
   }
 }

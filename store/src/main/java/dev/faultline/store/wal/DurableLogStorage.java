@@ -93,6 +93,23 @@ public final class DurableLogStorage implements LogStorage {
             snap.term());
         wal.reset(snap.index() + 1);
       }
+      long last = Math.max(wal.lastIndex(), snap.index());
+      if (hs.commit() > last) {
+        // The hard state says entries up to its commit index were durable here, so a log that
+        // ends before it lost whole segments (deleted, or the log restored from an older copy).
+        throw new CorruptLogException(
+            dataDir.resolve("wal"),
+            HardStateFile.NAME
+                + " records commit index "
+                + hs.commit()
+                + " but the log and snapshots end at index "
+                + last
+                + ", so entries "
+                + (last + 1)
+                + ".."
+                + hs.commit()
+                + " were deleted or rolled back");
+      }
     } catch (IOException | RuntimeException e) {
       wal.close();
       throw e;

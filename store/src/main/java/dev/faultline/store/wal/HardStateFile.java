@@ -59,8 +59,8 @@ final class HardStateFile {
               + file
               + " is corrupt ("
               + e.getMessage()
-              + "); the node cannot know its term and vote: restore the data directory from a"
-              + " backup, or remove it and let the node rejoin",
+              + "); the node cannot know its term and vote, "
+              + CorruptLogException.REMEDY,
           e);
     }
   }

@@ -149,7 +149,7 @@ class WalRecoveryTest {
         .hasMessageContaining(seg.getFileName().toString())
         .hasMessageContaining("offset " + at)
         .hasMessageContaining("checksum mismatch")
-        .hasMessageContaining("restore the data directory");
+        .hasMessageContaining("replace the node through a membership change");
   }
 
   @Test
@@ -212,5 +212,41 @@ class WalRecoveryTest {
         .isInstanceOf(CorruptLogException.class)
         .hasMessageContaining(segs.get(2).getFileName().toString())
         .hasMessageContaining("entries missing");
+  }
+
+  /** Writes 40 entries over several small segments and records commit 40 in the hard state. */
+  private List<Path> committedLogInSegments(WalOptions small) throws IOException {
+    try (DurableLogStorage log = DurableLogStorage.open(tmp, small)) {
+      log.append(entries(1, 40, 1, 100));
+      log.saveHardState(new dev.faultline.raft.HardState(1, "n1", 40));
+      log.sync();
+    }
+    try (Stream<Path> s = Files.list(tmp.resolve("wal"))) {
+      return s.sorted().toList();
+    }
+  }
+
+  @Test
+  void aDeletedNewestSegmentWithTheHardStateKeptIsRefused() throws IOException {
+    WalOptions small = WalOptions.DEFAULT.withSegmentBytes(1024);
+    List<Path> segs = committedLogInSegments(small);
+    assertThat(segs.size()).isGreaterThan(2);
+    Files.delete(segs.get(segs.size() - 1));
+    assertThatThrownBy(() -> DurableLogStorage.open(tmp, small))
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining("hardstate records commit index 40")
+        .hasMessageContaining("were deleted or rolled back")
+        .hasMessageContaining("replace-node");
+  }
+
+  @Test
+  void anEmptiedLogWithTheHardStateKeptIsRefused() throws IOException {
+    WalOptions small = WalOptions.DEFAULT.withSegmentBytes(1024);
+    for (Path seg : committedLogInSegments(small)) {
+      Files.delete(seg);
+    }
+    assertThatThrownBy(() -> DurableLogStorage.open(tmp, small))
+        .isInstanceOf(CorruptLogException.class)
+        .hasMessageContaining("commit index 40 but the log and snapshots end at index 0");
   }
 }
