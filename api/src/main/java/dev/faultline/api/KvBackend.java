@@ -34,4 +34,12 @@ public interface KvBackend {
 
   /** Whether this node can serve requests: it knows a leader (itself or another node). */
   boolean isReady();
+
+  /**
+   * Why this node can never serve again (its Raft loop stopped on a fatal error), or null while it
+   * runs; a live process in that state must not look healthy.
+   */
+  default String failure() {
+    return null;
+  }
 }

@@ -52,6 +52,19 @@ public final class FakeBackend implements KvBackend {
     return this;
   }
 
+  private volatile String failure;
+
+  /** Makes the fake report that its Raft loop stopped for {@code reason} (null: running). */
+  public FakeBackend fail(String reason) {
+    this.failure = reason;
+    return this;
+  }
+
+  @Override
+  public String failure() {
+    return failure;
+  }
+
   public FakeBackend follow(NodeAddress leader) {
     this.leader = leader;
     this.mode = Mode.FOLLOWER;

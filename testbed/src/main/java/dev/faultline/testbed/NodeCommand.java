@@ -143,6 +143,16 @@ public final class NodeCommand implements Callable<Integer> {
             + " data="
             + config.dataDir().toAbsolutePath();
     log.info(ready);
+    node.failed()
+        .thenAcceptAsync(
+            reason -> {
+              // A node whose Raft loop stopped serves nothing: exit rather than linger half-alive.
+              log.error("node {} stopped: {}", config.id(), reason);
+              err.println("faultline node " + config.id() + " stopped: " + reason);
+              err.flush();
+              System.exit(ExitCode.ERROR);
+            },
+            r -> new Thread(r, "faultline-node-exit").start());
     try {
       stopped.await();
     } catch (InterruptedException e) {

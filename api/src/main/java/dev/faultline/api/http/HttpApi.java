@@ -167,7 +167,7 @@ public final class HttpApi implements AutoCloseable {
     app.delete(ROUTE_KEY, this::delete);
     app.post(ROUTE_CAS, this::cas);
     app.get("/v1/cluster", this::cluster);
-    app.get("/healthz", ctx -> route(ctx, "/healthz").json(Map.of("status", "ok")));
+    app.get("/healthz", this::health);
     app.get("/readyz", this::ready);
     app.get("/metrics", this::metrics);
     app.get(
@@ -313,6 +313,19 @@ public final class HttpApi implements AutoCloseable {
   private void cluster(Context ctx) {
     route(ctx, "/v1/cluster");
     ctx.json(backend.clusterStatus());
+  }
+
+  /** Alive means able to serve: a node whose Raft loop stopped for good is not healthy. */
+  private void health(Context ctx) {
+    route(ctx, "/healthz");
+    String failure = backend.failure();
+    if (failure == null) {
+      ctx.json(Map.of("status", "ok"));
+    } else {
+      ObjectNode body = errorBody("node stopped: " + failure, "failed");
+      body.put("status", "failed");
+      ctx.status(503).json(body);
+    }
   }
 
   private void ready(Context ctx) {

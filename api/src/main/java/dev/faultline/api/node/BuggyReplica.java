@@ -53,6 +53,11 @@ final class BuggyReplica implements Replica {
   }
 
   @Override
+  public String failure() {
+    return inner.failure();
+  }
+
+  @Override
   public CompletableFuture<byte[]> propose(byte[] command) {
     if (!bugs.contains(NodeBug.ACK_BEFORE_COMMIT) || acks == null || !ackedEarly(command)) {
       return inner.propose(command);

@@ -202,6 +202,15 @@ public final class FaultlineNode implements AutoCloseable {
     return raft.status();
   }
 
+  /**
+   * Completes with a one-line reason when the Raft loop stops on a fatal error (storage failure, or
+   * the node learning that it lost state it had acknowledged); the node then serves nothing, {@code
+   * /healthz} answers 503, and the process should exit.
+   */
+  public java.util.concurrent.CompletableFuture<String> failed() {
+    return raft.failed();
+  }
+
   public int httpPort() {
     return edges.httpPort();
   }

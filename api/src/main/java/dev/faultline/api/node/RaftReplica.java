@@ -105,6 +105,11 @@ public final class RaftReplica implements Replica {
   }
 
   @Override
+  public String failure() {
+    return node.failure();
+  }
+
+  @Override
   public View view() {
     NodeStatus s = node.status();
     return new View(

@@ -21,6 +21,11 @@ public interface Replica {
   /** A snapshot of this node's Raft state; never blocks on the event loop for long. */
   View view();
 
+  /** Why this node's Raft loop stopped for good, or null while it runs. */
+  default String failure() {
+    return null;
+  }
+
   /**
    * One node's Raft state.
    *

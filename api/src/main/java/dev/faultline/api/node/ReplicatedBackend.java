@@ -138,6 +138,11 @@ public final class ReplicatedBackend implements KvBackend {
 
   @Override
   public boolean isReady() {
-    return replica.view().leaderId() != null;
+    return failure() == null && replica.view().leaderId() != null;
+  }
+
+  @Override
+  public String failure() {
+    return replica.failure();
   }
 }

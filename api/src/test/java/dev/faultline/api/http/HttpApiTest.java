@@ -314,6 +314,14 @@ class HttpApiTest {
   }
 
   @Test
+  void healthAndReadinessFailOnceTheRaftLoopHasStopped() throws Exception {
+    backend.fail("node n1 lost acknowledged log entries: replace it");
+    JsonNode health = error(send("GET", "/healthz", (byte[]) null), 503, "failed");
+    assertThat(health.path("status").asText()).isEqualTo("failed");
+    assertThat(health.path("error").asText()).contains("node stopped", "lost acknowledged");
+  }
+
+  @Test
   void metricsExposeOperationAndRequestFamilies() throws Exception {
     send("PUT", "/v1/kv/m", "v");
     send("GET", "/v1/kv/m", (byte[]) null);
