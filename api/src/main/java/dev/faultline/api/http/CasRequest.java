@@ -1,8 +1,11 @@
 package dev.faultline.api.http;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.api.RefusalLog;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -23,12 +26,17 @@ record CasRequest(byte[] expected, byte[] value) {
     JsonNode root;
     try {
       root = json.readTree(body);
-    } catch (JsonProcessingException e) {
+    } catch (StreamConstraintsException e) {
+      // Past the parser's bounds (nesting depth, number or name length): refused, never parsed.
       throw ApiError.badRequest(
-          "malformed JSON in cas body at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr()
+          "cas body exceeds the JSON parser's limits ("
+              + RefusalLog.oneLine(e.getOriginalMessage().replaceAll(", from `[^`]*`", ""))
+              + "): send {\"expected\": ..., \"value\": ...}");
+    } catch (JsonProcessingException e) {
+      JsonLocation at = e.getLocation();
+      throw ApiError.badRequest(
+          "malformed JSON in cas body"
+              + (at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr())
               + ": send {\"expected\": ..., \"value\": ...}");
     } catch (IOException e) {
       throw ApiError.badRequest("unreadable cas body: " + e.getMessage());

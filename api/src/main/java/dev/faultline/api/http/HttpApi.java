@@ -7,6 +7,7 @@ import dev.faultline.api.CasOutcome;
 import dev.faultline.api.KvBackend;
 import dev.faultline.api.Limits;
 import dev.faultline.api.NodeAddress;
+import dev.faultline.api.RefusalLog;
 import dev.faultline.api.Session;
 import dev.faultline.api.metrics.NodeMetrics;
 import dev.faultline.api.security.Authenticator;
@@ -30,6 +31,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -54,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class HttpApi implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+  private static final RefusalLog REFUSALS = new RefusalLog(LOG, 10);
   private static final String KV_PREFIX = "/v1/kv/";
   private static final String ROUTE_KEY = "/v1/kv/{key}";
   private static final String ROUTE_CAS = "/v1/kv/{key}/cas";
@@ -160,6 +163,11 @@ public final class HttpApi implements AutoCloseable {
     app.before(
         ctx -> {
           ctx.attribute(ATTR_START, System.nanoTime());
+          String uri = ctx.req().getRequestURI();
+          if (uri.startsWith(KV_PREFIX)) {
+            // Before the router decodes the key as a path parameter, which would fail as a 500.
+            KeyPath.checkEncoding(uri.substring(KV_PREFIX.length()));
+          }
           authorize(ctx);
         });
     app.put(ROUTE_KEY, this::put);
@@ -181,7 +189,15 @@ public final class HttpApi implements AutoCloseable {
       app.addHttpHandler(method, "/v1/kv/", ctx -> emptyKey(ctx));
       app.addHttpHandler(method, "/v1/kv//cas", ctx -> emptyKey(ctx));
     }
-    app.exception(ApiError.class, (e, ctx) -> error(ctx, e));
+    app.exception(
+        ApiError.class,
+        (e, ctx) -> {
+          if (e.status == 400 || e.status == 408 || e.status == 413) {
+            REFUSALS.refused(
+                "http", ctx.method() + " " + ctx.path(), e.status + " " + e.getMessage());
+          }
+          error(ctx, e);
+        });
     app.exception(
         HttpResponseException.class,
         (e, ctx) -> {
@@ -476,15 +492,46 @@ public final class HttpApi implements AutoCloseable {
       throw ApiError.tooLarge(
           what + " of " + declared + " bytes exceeds the limit of " + max + " bytes");
     }
+    byte[] bytes;
     try (InputStream in = ctx.req().getInputStream()) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-      if (bytes.length > max) {
-        throw ApiError.tooLarge(what + " exceeds the limit of " + max + " bytes");
-      }
-      return bytes;
+      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw unreadableBody(what, declared, e);
     }
+    if (bytes.length > max) {
+      throw ApiError.tooLarge(what + " exceeds the limit of " + max + " bytes");
+    }
+    return bytes;
+  }
+
+  /**
+   * A body that could not be read is the client's fault: too slow (408, the connector's idle
+   * timeout or minimum data rate), cut short, or badly framed (400). Nothing was done with it.
+   */
+  private static ApiError unreadableBody(String what, long declared, IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException
+          || (t instanceof BadMessageException bad && bad.getCode() == 408)) {
+        return new ApiError(
+            408,
+            "request body ("
+                + what
+                + ") not received in time: send the whole body promptly (the connection's idle"
+                + " timeout and minimum data rate bound how long a body may take)",
+            true,
+            Map.of("Connection", "close"));
+      }
+    }
+    String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return ApiError.badRequest(
+        "request body ("
+            + what
+            + ") is incomplete or badly framed ("
+            + RefusalLog.oneLine(cause)
+            + "): "
+            + (declared >= 0
+                ? "send exactly the " + declared + " bytes that Content-Length declares"
+                : "end a chunked body with a zero-size chunk, and give each chunk size in hex"));
   }
 
   private static Context route(Context ctx, String route) {

@@ -12,6 +12,27 @@ public final class KeyPath {
 
   private KeyPath() {}
 
+  /**
+   * Refuses a raw path whose percent-encoding is broken ({@code %} not followed by two hex digits),
+   * before the router tries to decode it.
+   */
+  static void checkEncoding(String raw) {
+    for (int i = raw.indexOf('%'); i >= 0; i = raw.indexOf('%', i + 1)) {
+      if (i + 2 >= raw.length()
+          || Character.digit(raw.charAt(i + 1), 16) < 0
+          || Character.digit(raw.charAt(i + 2), 16) < 0) {
+        throw badEncoding(i);
+      }
+    }
+  }
+
+  private static ApiError badEncoding(int at) {
+    return ApiError.badRequest(
+        "invalid percent-encoding in key at character "
+            + at
+            + ": '%' must be followed by two hex digits (encode '%' itself as %25)");
+  }
+
   /** Decodes a raw (still encoded) path segment to the key's bytes. */
   public static byte[] decode(String raw, int maxKeyBytes) {
     if (raw.isEmpty()) {
@@ -24,10 +45,7 @@ public final class KeyPath {
         int hi = i + 1 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
         int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
         if (hi < 0 || lo < 0) {
-          throw ApiError.badRequest(
-              "invalid percent-encoding in key at character "
-                  + i
-                  + ": '%' must be followed by two hex digits (encode '%' itself as %25)");
+          throw badEncoding(i);
         }
         out.write(hi << 4 | lo);
         i += 2;
