@@ -35,6 +35,20 @@ public final class RunServer implements AutoCloseable {
               config.showJavalinBanner = false;
               config.router.ignoreTrailingSlashes = false;
             });
+    app.before(
+        ctx -> {
+          // The router decodes path parameters and fails with a 500 on a broken escape.
+          int bad = badEscape(ctx.req().getRequestURI());
+          if (bad >= 0) {
+            ctx.status(400)
+                .contentType("text/plain; charset=utf-8")
+                .result(
+                    "Bad request: invalid percent-encoding at character "
+                        + bad
+                        + " of the path ('%' must be followed by two hex digits).");
+            ctx.skipRemainingHandlers();
+          }
+        });
     app.get("/", ctx -> ctx.html(ServePages.list(runs.root(), runs.list(), filter(ctx))));
     app.get(
         "/api/runs",
@@ -64,6 +78,18 @@ public final class RunServer implements AutoCloseable {
         });
     app.start(bind, port);
     return new RunServer(app);
+  }
+
+  /** The index of the first {@code %} in {@code path} not followed by two hex digits, or -1. */
+  static int badEscape(String path) {
+    for (int i = path.indexOf('%'); i >= 0; i = path.indexOf('%', i + 1)) {
+      if (i + 2 >= path.length()
+          || Character.digit(path.charAt(i + 1), 16) < 0
+          || Character.digit(path.charAt(i + 2), 16) < 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   /** The port the server listens on. */

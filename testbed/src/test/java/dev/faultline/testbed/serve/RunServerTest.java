@@ -226,4 +226,19 @@ class RunServerTest {
         .asString()
         .startsWith("application/json");
   }
+
+  @Test
+  void aBrokenPercentEscapeInThePathIsABadRequestNotAServerError() throws Exception {
+    for (String target : List.of("/runs/%2/x?x=1", "/runs/kv-kill/%u002e", "/zip/a/%")) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.port())) {
+        s.setSoTimeout(10_000);
+        s.getOutputStream()
+            .write(
+                ("GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1));
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(answer).as(target).startsWith("HTTP/1.1 400");
+      }
+    }
+  }
 }
