@@ -79,6 +79,7 @@ public final class GrpcServer implements AutoCloseable {
     if (kvService) {
       chain.add(requestMetrics);
     }
+    chain.add(new MetadataLimitInterceptor(security.maxRequestHeaderBytes()));
     return ServerInterceptors.intercept(service, chain);
   }
 
@@ -88,9 +89,10 @@ public final class GrpcServer implements AutoCloseable {
     server =
         NettyServerBuilder.forAddress(new InetSocketAddress(host, port), credentials())
             .maxInboundMessageSize(limits.maxGrpcMessageBytes())
-            .maxInboundMetadataSize(security.maxRequestHeaderBytes())
+            .maxInboundMetadataSize(
+                MetadataLimitInterceptor.transportBound(security.maxRequestHeaderBytes()))
             .maxConcurrentCallsPerConnection(security.maxInflightPerConnection())
-            .addService(guarded(kv.bindService(), true))
+            .addService(guarded(UndecodableRequests.guard(kv.bindService()), true))
             .addService(guarded(health.getHealthService().bindService(), false))
             .addService(guarded(ProtoReflectionServiceV1.newInstance().bindService(), false))
             .addService(

@@ -232,4 +232,51 @@ class GrpcServerTest {
         .extracting(s -> s.getName())
         .contains("faultline.kv.v1.Kv", "grpc.health.v1.Health");
   }
+
+  /** Bytes on the wire as they are, so a test can send what no stub would. */
+  static final io.grpc.MethodDescriptor.Marshaller<byte[]> RAW =
+      new io.grpc.MethodDescriptor.Marshaller<>() {
+        @Override
+        public java.io.InputStream stream(byte[] value) {
+          return new java.io.ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(java.io.InputStream stream) {
+          try {
+            return stream.readAllBytes();
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+      };
+
+  @Test
+  void undecodableProtobufIsInvalidArgumentWithAFailedOutcome() {
+    io.grpc.MethodDescriptor<byte[], byte[]> put =
+        io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+            .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+            .setFullMethodName("faultline.kv.v1.Kv/Put")
+            .setRequestMarshaller(RAW)
+            .setResponseMarshaller(RAW)
+            .build();
+    // field 1 (key) as length-delimited, declaring 100 bytes but holding 2: truncated message
+    byte[] garbage = {0x0a, 100, 'a', 'b'};
+    StatusRuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            StatusRuntimeException.class,
+            () ->
+                io.grpc.stub.ClientCalls.blockingUnaryCall(
+                    channel,
+                    put,
+                    io.grpc.CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                    garbage));
+    assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    assertThat(e.getStatus().getDescription()).contains("undecodable");
+    assertThat(e.getTrailers().get(FaultlineMetadata.OUTCOME)).isEqualTo("failed");
+    assertThat(backend.calls.get()).isZero();
+    // the server goes on serving well-formed calls
+    kv.put(PutRequest.newBuilder().setKey(bytes("k")).setValue(bytes("v")).build());
+    assertThat(kv.get(GetRequest.newBuilder().setKey(bytes("k")).build()).getFound()).isTrue();
+  }
 }

@@ -163,8 +163,9 @@ class EdgeLimitsTest {
       stub.get(GetRequest.newBuilder().setKey(ByteString.copyFromUtf8("k")).build());
       throw new AssertionError("oversize metadata was accepted");
     } catch (StatusRuntimeException e) {
-      // HTTP/2 resets the stream on a header list over the limit; grpc-java reports INTERNAL.
-      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.INTERNAL);
+      assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+      assertThat(e.getStatus().getDescription()).contains("max-request-header-bytes 2048");
+      assertThat(e.getTrailers().get(FaultlineMetadata.OUTCOME)).isEqualTo("failed");
     }
     assertThat(backend.calls.get()).isZero();
   }
