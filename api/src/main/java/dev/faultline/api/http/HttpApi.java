@@ -41,6 +41,7 @@ import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.servlet.FilterHolder;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,6 +66,18 @@ public final class HttpApi implements AutoCloseable {
   private static final String CLIENT_ID = "X-Client-Id";
   private static final String REQUEST_SEQ = "X-Request-Seq";
 
+  /**
+   * A request body must keep arriving at this rate once it has begun, or it is refused with 408: a
+   * client trickling a large body cannot hold a server thread for long.
+   */
+  static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+
+  /** Server threads kept back from key-value requests, for probes, metrics and Jetty's own. */
+  static final int RESERVED_THREADS = 32;
+
+  /** At most this many key-value requests are served over HTTP at once, whatever the limit. */
+  static final int MAX_KV_THREADS = 1024;
+
   private final KvBackend backend;
   private final NodeMetrics metrics;
   private final Limits limits;
@@ -87,6 +100,9 @@ public final class HttpApi implements AutoCloseable {
     this.limits = limits;
     this.security = security;
     this.openApi = loadOpenApi();
+    // Each key-value request holds a server thread while its body is read, so the requests let in
+    // must be fewer than the threads: the rest get 429, and /healthz always finds a thread.
+    int kvThreads = Math.min(security.inflight().max(), MAX_KV_THREADS);
     this.app =
         Javalin.create(
             cfg -> {
@@ -95,6 +111,10 @@ public final class HttpApi implements AutoCloseable {
               cfg.http.maxRequestSize = Math.max(limits.maxValueBytes(), limits.maxCasBodyBytes());
               cfg.router.ignoreTrailingSlashes = false;
               cfg.useVirtualThreads = false;
+              QueuedThreadPool threads =
+                  new QueuedThreadPool(kvThreads + RESERVED_THREADS, 8, 60_000);
+              threads.setName("faultline-http");
+              cfg.jetty.threadPool = threads;
               // Keys are binary-safe path segments, so %2F and %25 must reach the router intact.
               cfg.jetty.modifyHttpConfiguration(
                   http -> {
@@ -102,6 +122,7 @@ public final class HttpApi implements AutoCloseable {
                     http.setSendServerVersion(false);
                     // Larger headers are refused by Jetty with 431 before any handler runs.
                     http.setRequestHeaderSize(security.maxRequestHeaderBytes());
+                    http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
                   });
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               cfg.jetty.addConnector(this::connector);
@@ -109,7 +130,8 @@ public final class HttpApi implements AutoCloseable {
                   handler ->
                       handler.addFilter(
                           new FilterHolder(
-                              new InflightFilter(security.inflight(), retryAfterSeconds())),
+                              new InflightFilter(
+                                  security.inflight(), kvThreads, retryAfterSeconds())),
                           "/v1/kv/*",
                           EnumSet.of(DispatcherType.REQUEST)));
               cfg.requestLogger.http((ctx, ms) -> recordRequest(ctx));
@@ -146,6 +168,9 @@ public final class HttpApi implements AutoCloseable {
     }
     c.setHost(bindHost);
     c.setPort(bindPort);
+    // A body that stops arriving altogether is cut off after this long (408); a keep-alive
+    // connection idle this long is closed. Never shorter than a request may wait for its answer.
+    c.setIdleTimeout(Math.max(30_000, 2 * limits.requestTimeout().toMillis()));
     return c;
   }
 
@@ -495,7 +520,7 @@ public final class HttpApi implements AutoCloseable {
     byte[] bytes;
     try (InputStream in = ctx.req().getInputStream()) {
       bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
-    } catch (IOException e) {
+    } catch (IOException | BadMessageException e) {
       throw unreadableBody(what, declared, e);
     }
     if (bytes.length > max) {
@@ -508,7 +533,7 @@ public final class HttpApi implements AutoCloseable {
    * A body that could not be read is the client's fault: too slow (408, the connector's idle
    * timeout or minimum data rate), cut short, or badly framed (400). Nothing was done with it.
    */
-  private static ApiError unreadableBody(String what, long declared, IOException e) {
+  private static ApiError unreadableBody(String what, long declared, Exception e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof TimeoutException
           || (t instanceof BadMessageException bad && bad.getCode() == 408)) {

@@ -11,21 +11,27 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Holds one slot of the node's {@link InflightLimit} for each key-value request until its answer is
- * complete (asynchronous answers included); without a free slot the request gets {@code 429} with
- * {@code Retry-After} before its body is read. Health, readiness and metrics are not counted, so
- * probes keep answering under load.
+ * Holds one slot of the node's {@link InflightLimit}, and one of this edge's own slots, for each
+ * key-value request until its answer is complete (asynchronous answers included); without a free
+ * slot the request gets {@code 429} with {@code Retry-After} before its body is read. The edge's
+ * slots are fewer than the server's threads, so requests stuck reading slow bodies can never take
+ * every thread. Health, readiness and metrics are not counted, so probes keep answering under load.
  */
 final class InflightFilter implements Filter {
 
   private final InflightLimit limit;
+  private final Semaphore edgeSlots;
+  private final int edgeMax;
   private final long retryAfterSeconds;
 
-  InflightFilter(InflightLimit limit, long retryAfterSeconds) {
+  InflightFilter(InflightLimit limit, int edgeMax, long retryAfterSeconds) {
     this.limit = limit;
+    this.edgeSlots = new Semaphore(edgeMax);
+    this.edgeMax = edgeMax;
     this.retryAfterSeconds = retryAfterSeconds;
   }
 
@@ -33,18 +39,12 @@ final class InflightFilter implements Filter {
   public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
       throws IOException, ServletException {
     if (!limit.tryAcquire("http")) {
-      HttpServletResponse r = (HttpServletResponse) res;
-      r.setStatus(429);
-      r.setHeader("Retry-After", Long.toString(retryAfterSeconds));
-      r.setContentType("application/json");
-      r.getOutputStream()
-          .write(
-              ("{\"error\":\"node overloaded: "
-                      + limit.max()
-                      + " requests in progress (max-inflight-requests); retry after "
-                      + retryAfterSeconds
-                      + " s\",\"outcome\":\"failed\"}")
-                  .getBytes(StandardCharsets.UTF_8));
+      refuse(res, limit.max());
+      return;
+    }
+    if (!edgeSlots.tryAcquire()) {
+      limit.release();
+      refuse(res, edgeMax);
       return;
     }
     AtomicBoolean released = new AtomicBoolean();
@@ -52,6 +52,7 @@ final class InflightFilter implements Filter {
         () -> {
           if (released.compareAndSet(false, true)) {
             limit.release();
+            edgeSlots.release();
           }
         };
     boolean async = false;
@@ -86,5 +87,20 @@ final class InflightFilter implements Filter {
         release.run();
       }
     }
+  }
+
+  private void refuse(ServletResponse res, int max) throws IOException {
+    HttpServletResponse r = (HttpServletResponse) res;
+    r.setStatus(429);
+    r.setHeader("Retry-After", Long.toString(retryAfterSeconds));
+    r.setContentType("application/json");
+    r.getOutputStream()
+        .write(
+            ("{\"error\":\"node overloaded: "
+                    + max
+                    + " requests in progress (max-inflight-requests); retry after "
+                    + retryAfterSeconds
+                    + " s\",\"outcome\":\"failed\"}")
+                .getBytes(StandardCharsets.UTF_8));
   }
 }
