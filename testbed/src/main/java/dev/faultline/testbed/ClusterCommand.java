@@ -1,9 +1,12 @@
 package dev.faultline.testbed;
 
+import dev.faultline.api.config.ConfigException;
+import dev.faultline.api.config.NodeBug;
 import dev.faultline.testbed.cluster.ClusterState;
 import dev.faultline.testbed.cluster.NodeView;
 import dev.faultline.testbed.cluster.ProcessCluster;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,6 +32,9 @@ public final class ClusterCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   static final String DEFAULT_DATA = "faultline-cluster";
+
+  /** Node i of a local cluster serves HTTP on 18079+i, gRPC on 18179+i, Raft on 18279+i. */
+  static final int DEFAULT_BASE_PORT = 18080;
 
   @Override
   public void run() {
@@ -64,8 +70,10 @@ public final class ClusterCommand implements Runnable {
 
     @Option(
         names = "--base-port",
-        defaultValue = "8080",
-        description = "First HTTP port (default ${DEFAULT-VALUE}).")
+        defaultValue = "" + DEFAULT_BASE_PORT,
+        description =
+            "First HTTP port (default ${DEFAULT-VALUE}: clear of a single node's 8080, 9090 and"
+                + " 7070 and of 'faultline serve' on 8070).")
     int basePort;
 
     @Option(
@@ -102,9 +110,33 @@ public final class ClusterCommand implements Runnable {
         description = "How long to wait for a leader (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /** Refuses, before any node starts, what would only fail once nodes run. */
+    private void validate() {
+      if (Files.exists(data) && !Files.isDirectory(data)) {
+        throw new CommandLine.ParameterException(
+            spec.commandLine(),
+            "--data "
+                + data
+                + ": is a file, not a folder; name a folder for the nodes' data and logs (it is"
+                + " made when missing; default ./"
+                + DEFAULT_DATA
+                + ")");
+      }
+      for (String bug : bugs) {
+        try {
+          NodeBug.fromName(bug);
+        } catch (ConfigException e) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--bug " + bug + ": not a deliberate bug; known bugs: " + NodeBug.names());
+        }
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      validate();
       ProcessCluster cluster =
           ProcessCluster.up(
               new ProcessCluster.Options(

@@ -1,5 +1,7 @@
 package dev.faultline.testbed;
 
+import dev.faultline.api.config.ConfigException;
+import dev.faultline.api.config.NodeBug;
 import dev.faultline.nemesis.faults.ClockFault;
 import dev.faultline.nemesis.net.NetworkSandbox;
 import dev.faultline.testbed.run.Backend;
@@ -11,6 +13,8 @@ import dev.faultline.testbed.run.RunPreconditions;
 import dev.faultline.testbed.run.RunVerdict;
 import dev.faultline.testbed.run.TestOptions;
 import dev.faultline.testbed.run.TestRun;
+import dev.faultline.testbed.serve.RunStore;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -106,9 +110,9 @@ public final class TestCommand implements Callable<Integer> {
 
   @Option(
       names = "--store",
-      defaultValue = "store",
+      defaultValue = "runs",
       paramLabel = "DIR",
-      description = "Where run directories go (default ./store).")
+      description = "Where run directories go (default ./runs).")
   Path store;
 
   @Option(
@@ -168,6 +172,11 @@ public final class TestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    Optional<String> refused = refusal(options);
+    if (refused.isPresent()) {
+      err.println("faultline test: " + refused.get());
+      return ExitCode.ERROR;
+    }
     Optional<String> missing = RunPreconditions.unmet(options.backend());
     if (missing.isPresent()) {
       err.println("faultline test: " + missing.get());
@@ -197,8 +206,33 @@ public final class TestCommand implements Callable<Integer> {
     return runAll(options, err);
   }
 
+  /**
+   * Why the run cannot start, checked before anything is started: a store that holds something
+   * other than runs, or {@code --cluster docker} with no engine to ask.
+   */
+  private static Optional<String> refusal(TestOptions options) {
+    try {
+      Optional<String> store = RunStore.refusal(options.store(), "--store");
+      if (store.isPresent() || options.backend().cluster() != Backend.Cluster.DOCKER) {
+        return store;
+      }
+    } catch (IOException e) {
+      return Optional.of("--store " + options.store() + ": cannot be read: " + e.getMessage());
+    }
+    return DockerEngine.absence(System.getenv(), Path.of(System.getProperty("user.home")))
+        .map(reason -> "--cluster docker: " + reason);
+  }
+
   /** The options as given, with {@code seed} for the first run. */
   TestOptions options(long firstSeed) {
+    if (bug != null) {
+      try {
+        NodeBug.fromName(bug);
+      } catch (ConfigException e) {
+        throw new IllegalArgumentException(
+            "--bug " + bug + ": not a deliberate bug; known bugs: " + NodeBug.names());
+      }
+    }
     return new TestOptions(
         nodes,
         workload,
