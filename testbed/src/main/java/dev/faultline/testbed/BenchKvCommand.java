@@ -137,7 +137,7 @@ public final class BenchKvCommand {
     try {
       ProcessCluster cluster = startCluster(dir);
       try {
-        out.println("started a 3-node cluster in " + dir + " for the run");
+        out.println("started a 3-node cluster in " + dir + " for the run (removed afterwards)");
         out.flush();
         return measure(
             out, options.withTargets(cluster.httpUrls().stream().map(URI::create).toList()));
