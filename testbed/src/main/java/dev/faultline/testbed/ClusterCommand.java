@@ -42,6 +42,20 @@ public final class ClusterCommand implements Runnable {
         spec.commandLine(), "Missing a subcommand of 'cluster': up, status or down.");
   }
 
+  /** Refuses a {@code --data} that names a file rather than a cluster's folder. */
+  static void requireFolder(CommandLine.Model.CommandSpec spec, Path data) {
+    if (Files.exists(data) && !Files.isDirectory(data)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--data "
+              + data
+              + ": is a file, not a folder; --data names the cluster's folder of node data and"
+              + " logs (default ./"
+              + DEFAULT_DATA
+              + ")");
+    }
+  }
+
   /** {@code faultline cluster up}. */
   @Command(
       name = "up",
@@ -112,16 +126,7 @@ public final class ClusterCommand implements Runnable {
 
     /** Refuses, before any node starts, what would only fail once nodes run. */
     private void validate() {
-      if (Files.exists(data) && !Files.isDirectory(data)) {
-        throw new CommandLine.ParameterException(
-            spec.commandLine(),
-            "--data "
-                + data
-                + ": is a file, not a folder; name a folder for the nodes' data and logs (it is"
-                + " made when missing; default ./"
-                + DEFAULT_DATA
-                + ")");
-      }
+      requireFolder(spec, data);
       for (String bug : bugs) {
         try {
           NodeBug.fromName(bug);
@@ -209,6 +214,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      requireFolder(spec, data);
       ProcessCluster cluster = ProcessCluster.attach(data);
       List<NodeView> views = cluster.views();
       out.printf(
@@ -272,6 +278,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      requireFolder(spec, data);
       ProcessCluster cluster = ProcessCluster.attach(data);
       List<String> killed = cluster.down(grace);
       out.println(

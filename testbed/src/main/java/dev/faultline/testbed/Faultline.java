@@ -72,7 +72,8 @@ public final class Faultline implements Runnable {
               ex instanceof FileSystemException fs
                   ? describe(fs)
                   : ex.getMessage() == null ? ex.toString() : ex.getMessage();
-          err.println("faultline " + cmd.getCommandName() + ": " + msg);
+          // The whole command path ("faultline cluster up"), so a nested command is named in full.
+          err.println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
           if (Boolean.getBoolean("faultline.debug")) {
             ex.printStackTrace(err);
           }

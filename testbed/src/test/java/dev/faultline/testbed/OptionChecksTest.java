@@ -112,8 +112,26 @@ class OptionChecksTest {
         .isEqualTo(
             "faultline: --data "
                 + file
-                + ": is a file, not a folder; name a folder for the nodes' data and logs (it is"
-                + " made when missing; default ./faultline-cluster)");
+                + ": is a file, not a folder; --data names the cluster's folder of node data and"
+                + " logs (default ./faultline-cluster)");
+  }
+
+  @Test
+  void clusterStatusAndDownWithDataNamingAFileSayWhatIsWrong() throws IOException {
+    Path file = Files.writeString(tmp.resolve("cluster.txt"), "");
+    for (String sub : List.of("status", "down")) {
+      Run r = run("cluster", sub, "--data", file.toString());
+      assertThat(r.code()).isEqualTo(ExitCode.ERROR);
+      assertThat(r.reason()).startsWith("faultline: --data " + file + ": is a file, not a folder");
+    }
+  }
+
+  @Test
+  void anErrorOfANestedCommandNamesTheWholeCommand() {
+    Path none = tmp.resolve("no-cluster");
+    Run r = run("cluster", "status", "--data", none.toString());
+    assertThat(r.code()).isEqualTo(ExitCode.ERROR);
+    assertThat(r.err()).startsWith("faultline cluster status: no cluster in ");
   }
 
   @Test
