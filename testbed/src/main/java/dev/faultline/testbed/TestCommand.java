@@ -1,7 +1,5 @@
 package dev.faultline.testbed;
 
-import dev.faultline.api.config.ConfigException;
-import dev.faultline.api.config.NodeBug;
 import dev.faultline.nemesis.faults.ClockFault;
 import dev.faultline.nemesis.net.NetworkSandbox;
 import dev.faultline.testbed.run.Backend;
@@ -13,8 +11,6 @@ import dev.faultline.testbed.run.RunPreconditions;
 import dev.faultline.testbed.run.RunVerdict;
 import dev.faultline.testbed.run.TestOptions;
 import dev.faultline.testbed.run.TestRun;
-import dev.faultline.testbed.serve.RunStore;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -172,7 +168,7 @@ public final class TestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Optional<String> refused = refusal(options);
+    Optional<String> refused = TestPreflight.refusal(options);
     if (refused.isPresent()) {
       err.println("faultline test: " + refused.get());
       return ExitCode.ERROR;
@@ -206,33 +202,9 @@ public final class TestCommand implements Callable<Integer> {
     return runAll(options, err);
   }
 
-  /**
-   * Why the run cannot start, checked before anything is started: a store that holds something
-   * other than runs, or {@code --cluster docker} with no engine to ask.
-   */
-  private static Optional<String> refusal(TestOptions options) {
-    try {
-      Optional<String> store = RunStore.refusal(options.store(), "--store");
-      if (store.isPresent() || options.backend().cluster() != Backend.Cluster.DOCKER) {
-        return store;
-      }
-    } catch (IOException e) {
-      return Optional.of("--store " + options.store() + ": cannot be read: " + e.getMessage());
-    }
-    return DockerEngine.absence(System.getenv(), Path.of(System.getProperty("user.home")))
-        .map(reason -> "--cluster docker: " + reason);
-  }
-
   /** The options as given, with {@code seed} for the first run. */
   TestOptions options(long firstSeed) {
-    if (bug != null) {
-      try {
-        NodeBug.fromName(bug);
-      } catch (ConfigException e) {
-        throw new IllegalArgumentException(
-            "--bug " + bug + ": not a deliberate bug; known bugs: " + NodeBug.names());
-      }
-    }
+    TestPreflight.requireKnownBug(bug);
     return new TestOptions(
         nodes,
         workload,
