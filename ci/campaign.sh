@@ -14,7 +14,7 @@
 #   -t SECONDS  --time-limit of each run (default 30)
 #   -N NODES    cluster size (default 5)
 #   -s SEED     first seed (default 1)
-#   -d STORE    where run directories go (default store/campaign)
+#   -d STORE    where run directories go (default runs, where faultline serve looks)
 #   -m PART     matrix, bugs (every bug), nodebugs (the three node bugs) or all (default all)
 # Environment: FAULTLINE_JAR (default testbed/target/faultline.jar, built by `mvn -B -DskipTests package`).
 #
@@ -26,7 +26,7 @@
 # Exit: 0 when every matrix run is valid and every bug was caught; 1 otherwise; 3 on a setup error.
 set -uo pipefail
 
-runs=3 limit=30 nodes=5 seed=1 store=store/campaign part=all
+runs=3 limit=30 nodes=5 seed=1 store=runs part=all
 while getopts "n:t:N:s:d:m:h" opt; do
   case "$opt" in
     n) runs=$OPTARG ;;

@@ -6,12 +6,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Option;
 
@@ -27,7 +30,7 @@ public final class BenchKvCommand {
       names = "--target",
       paramLabel = "URL",
       description =
-          "A node's base URL, e.g. http://127.0.0.1:8080 (repeatable; the leader is found among"
+          "A node's base URL, e.g. http://127.0.0.1:18080 (repeatable; the leader is found among"
               + " them). None: start a local cluster for the run.")
   List<URI> targets = new ArrayList<>();
 
@@ -102,21 +105,59 @@ public final class BenchKvCommand {
 
   /** Runs the load and prints its figures; exit 0, or 3 when no operation succeeded. */
   int run(PrintWriter out) throws IOException, InterruptedException {
-    KvLoad.Mix kind = KvLoad.Mix.parse(mix);
+    // Every option is checked here, before a cluster is started for the run.
+    KvLoad.Options options =
+        new KvLoad.Options(
+            targets,
+            etcd,
+            concurrency,
+            warmup,
+            duration,
+            KvLoad.Mix.parse(mix),
+            keySize,
+            valueSize,
+            keys,
+            maxOps,
+            seed);
     if (!targets.isEmpty()) {
-      return measure(out, kind, targets);
+      return measure(out, options);
     }
     if (etcd) {
       throw new IllegalArgumentException("--etcd needs --target URL of the etcd members");
     }
+    if (basePort < 0 || basePort > 65535 - 203) {
+      throw new IllegalArgumentException(
+          "--base-port "
+              + basePort
+              + ": use 1 to "
+              + (65535 - 203)
+              + " (three nodes need BASE+2, BASE+102 and BASE+202), or 0 for free ports");
+    }
     Path dir = Files.createTempDirectory("faultline-bench-");
-    ProcessCluster cluster = startCluster(dir);
     try {
-      out.println("started a 3-node cluster in " + dir + " for the run");
-      out.flush();
-      return measure(out, kind, cluster.httpUrls().stream().map(URI::create).toList());
+      ProcessCluster cluster = startCluster(dir);
+      try {
+        out.println("started a 3-node cluster in " + dir + " for the run (removed afterwards)");
+        out.flush();
+        return measure(
+            out, options.withTargets(cluster.httpUrls().stream().map(URI::create).toList()));
+      } finally {
+        cluster.down(Duration.ofSeconds(10));
+      }
     } finally {
-      cluster.down(Duration.ofSeconds(10));
+      deleteTree(dir);
+    }
+  }
+
+  /** Removes the run's temporary cluster folder (node data and logs), however the run ended. */
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -139,21 +180,7 @@ public final class BenchKvCommand {
     throw last;
   }
 
-  private int measure(PrintWriter out, KvLoad.Mix kind, List<URI> urls)
-      throws IOException, InterruptedException {
-    KvLoad.Options o =
-        new KvLoad.Options(
-            urls,
-            etcd,
-            concurrency,
-            warmup,
-            duration,
-            kind,
-            keySize,
-            valueSize,
-            keys,
-            maxOps,
-            seed);
+  private int measure(PrintWriter out, KvLoad.Options o) throws IOException, InterruptedException {
     KvLoad load = new KvLoad(o);
     KvLoad.Result r = load.run();
     out.printf(

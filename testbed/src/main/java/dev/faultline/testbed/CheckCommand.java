@@ -14,8 +14,10 @@ import dev.faultline.histories.History;
 import dev.faultline.histories.Values;
 import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
+import dev.faultline.testbed.report.RunDir;
 import dev.faultline.testbed.report.RunReport;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -39,7 +41,10 @@ import picocli.CommandLine.Parameters;
 public final class CheckCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "FILE", description = "The history file.")
+  @Parameters(
+      index = "0",
+      paramLabel = "FILE",
+      description = "The history file, or a run directory (its history.jsonl is checked).")
   Path file;
 
   @Option(
@@ -65,7 +70,12 @@ public final class CheckCommand implements Callable<Integer> {
       description = "Keys searched at once (default: the number of cores).")
   Integer threads;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Write results.json and check.html.")
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description =
+          "A folder (made when missing) to write results.json, check.html, history.jsonl,"
+              + " report.html and junit.xml into.")
   Path out;
 
   @Option(names = "--no-split", description = "Check all keys as one object (kv model only).")
@@ -74,6 +84,25 @@ public final class CheckCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
+    if (Files.isDirectory(file)) {
+      Path inRun = file.resolve(RunDir.HISTORY);
+      if (!Files.isRegularFile(inRun)) {
+        throw new IllegalArgumentException(
+            file
+                + ": a folder without "
+                + RunDir.HISTORY
+                + "; name a history file or a run directory");
+      }
+      file = inRun;
+    }
+    if (out != null && Files.exists(out) && !Files.isDirectory(out)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--out "
+              + out
+              + ": is a file, not a folder; --out names a folder (made when missing) for"
+              + " results.json, check.html and the report");
+    }
     HistoryFormat fmt = null;
     if (!format.equalsIgnoreCase("auto")) {
       fmt = HistoryFormat.fromCliName(format);

@@ -1,9 +1,12 @@
 package dev.faultline.testbed;
 
+import dev.faultline.api.config.ConfigException;
+import dev.faultline.api.config.NodeBug;
 import dev.faultline.testbed.cluster.ClusterState;
 import dev.faultline.testbed.cluster.NodeView;
 import dev.faultline.testbed.cluster.ProcessCluster;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +33,27 @@ public final class ClusterCommand implements Runnable {
 
   static final String DEFAULT_DATA = "faultline-cluster";
 
+  /** Node i of a local cluster serves HTTP on 18079+i, gRPC on 18179+i, Raft on 18279+i. */
+  static final int DEFAULT_BASE_PORT = 18080;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
         spec.commandLine(), "Missing a subcommand of 'cluster': up, status or down.");
+  }
+
+  /** Refuses a {@code --data} that names a file rather than a cluster's folder. */
+  static void requireFolder(CommandLine.Model.CommandSpec spec, Path data) {
+    if (Files.exists(data) && !Files.isDirectory(data)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--data "
+              + data
+              + ": is a file, not a folder; --data names the cluster's folder of node data and"
+              + " logs (default ./"
+              + DEFAULT_DATA
+              + ")");
+    }
   }
 
   /** {@code faultline cluster up}. */
@@ -64,8 +84,10 @@ public final class ClusterCommand implements Runnable {
 
     @Option(
         names = "--base-port",
-        defaultValue = "8080",
-        description = "First HTTP port (default ${DEFAULT-VALUE}).")
+        defaultValue = "" + DEFAULT_BASE_PORT,
+        description =
+            "First HTTP port (default ${DEFAULT-VALUE}: clear of a single node's 8080, 9090 and"
+                + " 7070 and of 'faultline serve' on 8070).")
     int basePort;
 
     @Option(
@@ -102,9 +124,24 @@ public final class ClusterCommand implements Runnable {
         description = "How long to wait for a leader (default ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    /** Refuses, before any node starts, what would only fail once nodes run. */
+    private void validate() {
+      requireFolder(spec, data);
+      for (String bug : bugs) {
+        try {
+          NodeBug.fromName(bug);
+        } catch (ConfigException e) {
+          throw new CommandLine.ParameterException(
+              spec.commandLine(),
+              "--bug " + bug + ": not a deliberate bug; known bugs: " + NodeBug.names());
+        }
+      }
+    }
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      validate();
       ProcessCluster cluster =
           ProcessCluster.up(
               new ProcessCluster.Options(
@@ -177,6 +214,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      requireFolder(spec, data);
       ProcessCluster cluster = ProcessCluster.attach(data);
       List<NodeView> views = cluster.views();
       out.printf(
@@ -240,6 +278,7 @@ public final class ClusterCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      requireFolder(spec, data);
       ProcessCluster cluster = ProcessCluster.attach(data);
       List<String> killed = cluster.down(grace);
       out.println(

@@ -1,6 +1,12 @@
 package dev.faultline.testbed;
 
 import java.io.PrintWriter;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -62,13 +68,41 @@ public final class Faultline implements Runnable {
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           PrintWriter err = cmd.getErr();
-          String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-          err.println("faultline " + cmd.getCommandName() + ": " + msg);
+          String msg =
+              ex instanceof FileSystemException fs
+                  ? describe(fs)
+                  : ex.getMessage() == null ? ex.toString() : ex.getMessage();
+          // The whole command path ("faultline cluster up"), so a nested command is named in full.
+          err.println(cmd.getCommandSpec().qualifiedName() + ": " + msg);
           if (Boolean.getBoolean("faultline.debug")) {
             ex.printStackTrace(err);
           }
           return ExitCode.ERROR;
         });
     return cl;
+  }
+
+  /**
+   * A file-system error as a sentence: the JDK's message for these is often the bare path (an
+   * existing file where a folder is wanted says only "/tmp/x").
+   */
+  static String describe(FileSystemException e) {
+    String what;
+    if (e instanceof NoSuchFileException) {
+      what = "no such file or folder";
+    } else if (e instanceof FileAlreadyExistsException) {
+      what = "is in the way (a file exists where a folder or a new file is wanted)";
+    } else if (e instanceof NotDirectoryException) {
+      what = "is not a folder";
+    } else if (e instanceof AccessDeniedException) {
+      what = "permission denied";
+    } else if (e instanceof DirectoryNotEmptyException) {
+      what = "the folder is not empty";
+    } else {
+      what = e.getReason() == null ? e.getClass().getSimpleName() : e.getReason();
+    }
+    String path = e.getFile() == null ? "" : e.getFile() + ": ";
+    String other = e.getOtherFile() == null ? "" : " (with " + e.getOtherFile() + ")";
+    return path + what + other + "; check the path and try again";
   }
 }

@@ -3,6 +3,7 @@ package dev.faultline.testbed;
 import dev.faultline.histories.History;
 import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -34,8 +35,8 @@ final class HistoryConvertCommand implements Callable<Integer> {
       names = "--to",
       required = true,
       paramLabel = "FORMAT",
-      converter = FormatConverter.class,
-      description = "jsonl or edn.")
+      converter = WrittenFormat.class,
+      description = "jsonl or edn (the formats written).")
   HistoryFormat to;
 
   @Option(
@@ -47,10 +48,19 @@ final class HistoryConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (to != HistoryFormat.JSONL && to != HistoryFormat.EDN) {
+    Path folder = out.toAbsolutePath().getParent();
+    if (Files.isDirectory(out)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(), "OUT " + out + ": is a folder; name the file to write");
+    }
+    if (folder != null && !Files.isDirectory(folder)) {
       throw new CommandLine.ParameterException(
           spec.commandLine(),
-          "--to: expected jsonl or edn, found " + (to == null ? "auto" : to.cliName()));
+          "OUT "
+              + out
+              + ": its folder "
+              + folder
+              + " does not exist; create it first (mkdir -p) or name another file");
     }
     HistoryFormat used = HistoryInput.formatOf(in, from);
     History h = HistoryInput.read(in, used);
@@ -60,5 +70,18 @@ final class HistoryConvertCommand implements Callable<Integer> {
         .printf("%s (%s) -> %s (%s): %d ops%n", in, used.cliName(), out, to.cliName(), h.size());
     spec.commandLine().getOut().flush();
     return ExitCode.VALID;
+  }
+
+  /** Parses {@code --to}: only the formats a history can be written in. */
+  static final class WrittenFormat implements CommandLine.ITypeConverter<HistoryFormat> {
+    @Override
+    public HistoryFormat convert(String value) {
+      HistoryFormat f = HistoryFormat.fromCliName(value);
+      if (f != HistoryFormat.JSONL && f != HistoryFormat.EDN) {
+        throw new CommandLine.TypeConversionException(
+            "expected jsonl or edn (the formats a history is written in), found '" + value + "'");
+      }
+      return f;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.faultline.testbed;
 
 import dev.faultline.testbed.serve.RunServer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -15,19 +16,28 @@ import picocli.CommandLine.Option;
     description = {
       "Serve a web UI listing the runs in a store (newest first, filter by verdict, workload and"
           + " nemesis), their reports and raw files, and each run as a zip.",
-      "Exit codes: 0 stopped, 3 the port could not be bound."
+      "Exit codes: 0 stopped, 3 the address or port cannot be listened on, or the store holds"
+          + " something other than runs."
     })
 final class ServeCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--port", defaultValue = "8080", description = "Port (default ${DEFAULT-VALUE}).")
+  /** Apart from a node's 8080 and a local cluster's 18080 and up, so both can run beside it. */
+  static final int DEFAULT_PORT = 8070;
+
+  @Option(
+      names = "--port",
+      defaultValue = "" + DEFAULT_PORT,
+      description = "Port (default ${DEFAULT-VALUE}; 0 picks a free one).")
   int port;
 
   @Option(
       names = "--store",
-      defaultValue = "store",
+      defaultValue = "runs",
       paramLabel = "DIR",
-      description = "The store of runs (default ${DEFAULT-VALUE}).")
+      description =
+          "The store of runs, as 'faultline test --store' writes it (default ${DEFAULT-VALUE});"
+              + " a folder holding anything else is refused.")
   Path store;
 
   @Option(
@@ -52,7 +62,10 @@ final class ServeCommand implements Callable<Integer> {
                   + bind
                   + ":"
                   + server.port()
-                  + "/ (Ctrl-C stops)");
+                  + "/ (Ctrl-C stops)"
+                  + (Files.isDirectory(store)
+                      ? ""
+                      : "; no runs yet: 'faultline test --store " + store + "' writes them"));
       spec.commandLine().getOut().flush();
       Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
       stopped.await();

@@ -107,7 +107,7 @@ public final class SimCommand implements Callable<Integer> {
   @Option(
       names = "--out",
       description = "Where failing seeds write trace and history (default ${DEFAULT-VALUE}).")
-  Path out = Path.of("store", "sim");
+  Path out = Path.of("runs", "sim");
 
   @Option(names = "--trace", description = "Also write the trace and history of passing seeds.")
   boolean writeAlways;
@@ -125,6 +125,15 @@ public final class SimCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter w = spec.commandLine().getOut();
+    if (seed != null && seeds != null) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--seed "
+              + seed
+              + " and --seeds "
+              + seeds
+              + " together: give one (--seed S replays one seed, --seeds A..B sweeps)");
+    }
     SimConfig config =
         SimConfig.defaults()
             .withNodes(nodes)

@@ -106,9 +106,9 @@ public final class TestCommand implements Callable<Integer> {
 
   @Option(
       names = "--store",
-      defaultValue = "store",
+      defaultValue = "runs",
       paramLabel = "DIR",
-      description = "Where run directories go (default ./store).")
+      description = "Where run directories go (default ./runs).")
   Path store;
 
   @Option(
@@ -168,6 +168,11 @@ public final class TestCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    Optional<String> refused = TestPreflight.refusal(options);
+    if (refused.isPresent()) {
+      err.println("faultline test: " + refused.get());
+      return ExitCode.ERROR;
+    }
     Optional<String> missing = RunPreconditions.unmet(options.backend());
     if (missing.isPresent()) {
       err.println("faultline test: " + missing.get());
@@ -199,6 +204,7 @@ public final class TestCommand implements Callable<Integer> {
 
   /** The options as given, with {@code seed} for the first run. */
   TestOptions options(long firstSeed) {
+    TestPreflight.requireKnownBug(bug);
     return new TestOptions(
         nodes,
         workload,

@@ -53,10 +53,10 @@ class ReportCommandTest {
   }
 
   @Test
-  void serveListensOnLoopbackPort8080AndTheStoreFolderByDefault() {
+  void serveListensOnLoopbackPort8070AndTheRunsFolderByDefault() {
     ServeCommand serve = CommandLine.populateCommand(new ServeCommand());
     assertThat(serve.bind).isEqualTo("127.0.0.1");
-    assertThat(serve.port).isEqualTo(8080);
-    assertThat(serve.store).isEqualTo(Path.of("store"));
+    assertThat(serve.port).isEqualTo(8070);
+    assertThat(serve.store).isEqualTo(Path.of("runs"));
   }
 }

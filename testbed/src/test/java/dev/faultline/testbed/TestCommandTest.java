@@ -38,7 +38,7 @@ class TestCommandTest {
     assertThat(o.protocol()).isEqualTo("http");
     assertThat(o.bug()).isEmpty();
     assertThat(o.testCount()).isEqualTo(1);
-    assertThat(o.store()).isEqualTo(Path.of("store"));
+    assertThat(o.store()).isEqualTo(Path.of("runs"));
     assertThat(o.recoveryWait()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.interval()).isEqualTo(Duration.ofSeconds(10));
     assertThat(o.seed()).isEqualTo(99);

@@ -182,7 +182,7 @@ public final class ConfigSources {
     options.putAll(given);
     Value id = options.get("id");
     if (!given.containsKey("data-dir") && id != null && id.raw() != null) {
-      options.put("data-dir", new Value("data/" + id.raw(), "default"));
+      options.put("data-dir", new Value("faultline-data/" + id.raw(), "default"));
     }
     RecordComponent[] components = NodeConfig.class.getRecordComponents();
     Object[] args = new Object[components.length];
@@ -285,7 +285,9 @@ public final class ConfigSources {
     return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
   }
 
-  /** The default of every option but {@code id} (required) and {@code data-dir} (data/ID). */
+  /**
+   * The default of every option but {@code id} (required) and {@code data-dir} (faultline-data/ID).
+   */
   static final class Defaults {
     static Map<String, Value> values() {
       Map<String, Object> d = new LinkedHashMap<>();

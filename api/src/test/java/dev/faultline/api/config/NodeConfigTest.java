@@ -123,7 +123,7 @@ class NodeConfigTest {
             Map.of("id", "n1", "max-key-bytes", 10, "request-timeout-ms", 70));
     assertThat(c.limits().maxKeyBytes()).isEqualTo(10);
     assertThat(c.limits().requestTimeout().toMillis()).isEqualTo(70);
-    assertThat(c.dataDir()).isEqualTo(Path.of("data/n1"));
+    assertThat(c.dataDir()).isEqualTo(Path.of("faultline-data/n1"));
   }
 
   @Test

@@ -67,6 +67,16 @@ public final class KvLoad {
 
     public Options {
       targets = List.copyOf(targets);
+      targets.forEach(Options::requireNodeUrl);
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("--duration must be positive, was " + duration);
+      }
+      if (warmup.isNegative()) {
+        throw new IllegalArgumentException("--warmup must not be negative, was " + warmup);
+      }
+      if (maxOps < 1) {
+        throw new IllegalArgumentException("--max-ops must be at least 1, was " + maxOps);
+      }
       if (concurrency < 1 || concurrency > 4096) {
         throw new IllegalArgumentException("--concurrency must be 1 to 4096, was " + concurrency);
       }
@@ -78,6 +88,31 @@ public final class KvLoad {
       }
       if (keys < 1) {
         throw new IllegalArgumentException("--keys must be at least 1, was " + keys);
+      }
+    }
+
+    /** The same options against other nodes. */
+    public Options withTargets(List<URI> urls) {
+      return new Options(
+          urls, etcd, concurrency, warmup, duration, mix, keySize, valueSize, keys, maxOps, seed);
+    }
+
+    /** A base URL this load's plain HTTP client can use: http://HOST:PORT with no path. */
+    private static void requireNodeUrl(URI u) {
+      boolean http = "http".equalsIgnoreCase(u.getScheme());
+      String path = u.getRawPath();
+      if (!http
+          || u.getHost() == null
+          || u.getPort() > 65535
+          || (path != null && !path.isEmpty() && !path.equals("/"))
+          || u.getRawQuery() != null) {
+        throw new IllegalArgumentException(
+            "--target "
+                + u
+                + ": not a node's base URL; write http://HOST:PORT, e.g. http://127.0.0.1:8080"
+                + ("https".equalsIgnoreCase(u.getScheme())
+                    ? " (the load speaks plain HTTP only)"
+                    : ""));
       }
     }
   }

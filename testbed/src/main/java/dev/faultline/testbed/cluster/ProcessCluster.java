@@ -281,6 +281,18 @@ public final class ProcessCluster implements AutoCloseable {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(host, port));
     } catch (IOException e) {
+      if (!String.valueOf(e.getMessage()).contains("in use")) {
+        throw new IllegalStateException(
+            "cannot listen on "
+                + host
+                + ":"
+                + port
+                + " ("
+                + what
+                + "): "
+                + e.getMessage()
+                + "; --host must be an address of this machine, e.g. 127.0.0.1");
+      }
       throw new IllegalStateException(
           "port " + port + " on " + host + " (" + what + ") is in use: choose another --base-port");
     }

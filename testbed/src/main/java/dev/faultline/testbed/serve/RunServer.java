@@ -4,6 +4,11 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,8 +31,18 @@ public final class RunServer implements AutoCloseable {
     this.app = app;
   }
 
-  /** Starts serving {@code store} on {@code bind:port} (port 0: any free port). */
-  public static RunServer start(Path store, String bind, int port) {
+  /**
+   * Starts serving {@code store} on {@code bind:port} (port 0: any free port).
+   *
+   * @throws IllegalArgumentException with a one-line reason when the store holds something other
+   *     than runs, or the address cannot be listened on (not this machine's, or the port is taken)
+   */
+  public static RunServer start(Path store, String bind, int port) throws IOException {
+    Optional<String> refused = RunStore.refusal(store, "--store");
+    if (refused.isPresent()) {
+      throw new IllegalArgumentException(refused.get());
+    }
+    requireBindable(bind, port);
     RunStore runs = new RunStore(store);
     Javalin app =
         Javalin.create(
@@ -90,6 +105,50 @@ public final class RunServer implements AutoCloseable {
       }
     }
     return -1;
+  }
+
+  /**
+   * Binds {@code bind:port} once and lets it go, so that a wrong address and a port in use get
+   * their own one-line message rather than the web server's "port already in use" for both.
+   */
+  static void requireBindable(String bind, int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException(
+          "--port " + port + ": not a port; use 1 to 65535 (0 picks a free one)");
+    }
+    InetAddress address;
+    try {
+      address = InetAddress.getByName(bind);
+    } catch (UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "--bind "
+              + bind
+              + ": no such host or address; use 127.0.0.1 (this machine only) or 0.0.0.0 (every"
+              + " interface)");
+    }
+    try (ServerSocket s = new ServerSocket()) {
+      s.setReuseAddress(true);
+      s.bind(new InetSocketAddress(address, port));
+    } catch (BindException e) {
+      String why = String.valueOf(e.getMessage());
+      if (why.contains("in use")) {
+        throw new IllegalArgumentException(
+            "port "
+                + port
+                + " on "
+                + bind
+                + " is in use: stop what listens there or choose another --port");
+      }
+      throw new IllegalArgumentException(
+          "--bind "
+              + bind
+              + ": cannot listen there ("
+              + why
+              + "); it must be an address of this machine, e.g. 127.0.0.1 or 0.0.0.0");
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+    }
   }
 
   /** The port the server listens on. */
