@@ -101,8 +101,17 @@ public final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--test-count",
       defaultValue = "1",
-      description = "Runs, with seeds S, S+1, ...; prints a table (default 1).")
+      description =
+          "Runs, with seeds S, S+1, S+2, ... (S = --seed, or random): run i (from 0) uses S+i;"
+              + " prints a table (default 1).")
   int testCount;
+
+  @Option(
+      names = "--same-seed",
+      description =
+          "With --test-count, give every run the seed S itself instead of S, S+1, ...: the same"
+              + " ops and fault plan each time, so runs differ only in how the cluster behaved.")
+  boolean sameSeed;
 
   @Option(
       names = "--store",
@@ -241,7 +250,7 @@ public final class TestCommand implements Callable<Integer> {
     var verdicts = new ArrayList<RunVerdict>();
     var rows = new ArrayList<String>();
     for (int i = 0; i < options.testCount(); i++) {
-      TestOptions one = options.withSeed(options.seed() + i);
+      TestOptions one = options.withSeed(seedOfRun(options.seed(), i, sameSeed));
       TestRun.Outcome outcome =
           new TestRun(
                   one,
@@ -274,6 +283,11 @@ public final class TestCommand implements Callable<Integer> {
     }
     out.flush();
     return RunVerdict.worst(verdicts).exitCode();
+  }
+
+  /** The seed of run {@code i} (from 0): {@code first + i}, or {@code first} with --same-seed. */
+  static long seedOfRun(long first, int i, boolean same) {
+    return same ? first : first + i;
   }
 
   /** E.g. {@code runs 5 valid 4 invalid 1 unknown 0 failed 0}. */

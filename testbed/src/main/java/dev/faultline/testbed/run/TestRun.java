@@ -28,7 +28,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -131,18 +130,18 @@ public final class TestRun {
                 + run.nodes()
                 + "/<node>/ for their logs");
       }
-      var seeds = new SplittableRandom(options.seed());
+      RunSeeds seeds = RunSeeds.of(options.seed());
       Nemesis nemesis =
           new Nemesis(
               cluster,
               deployment.net(),
               deployment.leaderProbe(),
-              seeds.split(),
+              seeds.nemesis(),
               timing.diskReadyWait());
-      FaultPlanner planner = new FaultPlanner(cluster.nodeIds(), seeds.split());
+      FaultPlanner planner = new FaultPlanner(cluster.nodeIds(), seeds.planner());
       List<FaultWindow> windows =
           NemesisSchedule.plan(
-              options.seed(),
+              seeds.schedule(),
               options.timeLimit(),
               options.interval(),
               FaultKind.names(options.nemesis().kinds()));
@@ -162,7 +161,7 @@ public final class TestRun {
       WorkerPool workers =
           new WorkerPool(
               Workload.named(options.workload())
-                  .generator(options.seed(), WorkloadOptions.defaults()),
+                  .generator(seeds.generator(), WorkloadOptions.defaults()),
               deployment.clients(timing.requestTimeout(), options.concurrency()),
               OpRecorder.of(recorder),
               pool);
@@ -324,10 +323,9 @@ public final class TestRun {
       Optional<WorkloadAnalysis> analysis) {
     Availability a = Availability.of(history);
     var line = new StringBuilder();
-    line.append(verdict.name())
-        .append("  seed ")
-        .append(options.seed())
-        .append("  ")
+    line.append(verdict.name()).append("  seed ").append(options.seed());
+    options.bug().ifPresent(b -> line.append("  bug ").append(b));
+    line.append("  ")
         .append(a.overall().ops())
         .append(" ops (ok ")
         .append(a.overall().ok())
