@@ -7,6 +7,7 @@ import dev.faultline.checker.ResultsJson;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Keyword;
 import dev.faultline.nemesis.Fault;
+import dev.faultline.testbed.report.Availability;
 import dev.faultline.workloads.WorkloadAnalysis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

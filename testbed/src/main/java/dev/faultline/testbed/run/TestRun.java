@@ -13,6 +13,7 @@ import dev.faultline.histories.format.HistoryFormat;
 import dev.faultline.nemesis.Nemesis;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.NodeState;
+import dev.faultline.testbed.report.Availability;
 import dev.faultline.workloads.FaultWindow;
 import dev.faultline.workloads.NemesisSchedule;
 import dev.faultline.workloads.Workload;

@@ -143,6 +143,56 @@ class TestRunTest {
   }
 
   @Test
+  void resultsJsonAndReportHtmlShowTheSameAvailability() throws IOException {
+    TestRun.Outcome outcome = run(options("register", "partition,kill", 21), false);
+    RunDirectory run = outcome.run().orElseThrow();
+    JsonNode a = json(run.resultsJson()).path("availability");
+    String html = java.nio.file.Files.readString(run.dir().resolve("report.html"));
+
+    var rows = new ArrayList<String>();
+    var m =
+        java.util.regex.Pattern.compile("data-row=\"(\\w+)\" data-availability=\"([^\"]*)\"")
+            .matcher(html);
+    while (m.find()) {
+      rows.add(m.group(1) + " " + m.group(2));
+    }
+    var expected = new ArrayList<String>();
+    expected.add("overall " + a.path("overall").path("availability").asText());
+    a.path("windows").forEach(w -> expected.add("window " + w.path("availability").asText("")));
+    expected.add("outside " + a.path("outside_faults").path("availability").asText());
+    assertThat(a.path("windows").size()).isPositive();
+    // Compare-and-set mismatches happen in this workload, and count as answered in both files.
+    assertThat(a.path("overall").path("cas_mismatch").asLong()).isPositive();
+    assertThat(a.path("overall").path("answered").asLong())
+        .isEqualTo(
+            a.path("overall").path("ok").asLong()
+                + a.path("overall").path("cas_mismatch").asLong());
+    assertThat(rows).isEqualTo(expected.stream().map(r -> r.replace("null", "")).toList());
+  }
+
+  @Test
+  void theSummaryLineNamesTheBugThatWasOn() {
+    TestOptions o = options("register", "none", 3);
+    TestOptions withBug =
+        new TestOptions(
+            o.nodes(),
+            o.workload(),
+            o.nemesis(),
+            o.timeLimit(),
+            o.concurrency(),
+            o.rate(),
+            o.protocol(),
+            o.seed(),
+            Optional.of("stale-read"),
+            1,
+            store,
+            o.recoveryWait(),
+            o.interval());
+    assertThat(run(withBug, true).summary()).startsWith("INVALID  seed 3  bug stale-read  ");
+    assertThat(run(o, true).summary()).doesNotContain("bug");
+  }
+
+  @Test
   void theSetWorkloadIsJudgedByItsAnalysis() throws IOException {
     TestRun.Outcome outcome = run(options("set", "kill", 9), false);
     assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
