@@ -105,6 +105,14 @@ final class ReportPage {
     for (String d : banner.details()) {
       b.append("<p>").append(esc(d)).append("</p>");
     }
+    if (!banner.warnings().isEmpty()) {
+      b.append("<div class=\"warnings\" id=\"fl-warnings\"><p><b>Warning: this verdict rests on")
+          .append(" less than it seems.</b></p><ul>");
+      for (String w : banner.warnings()) {
+        b.append("<li>").append(esc(w)).append("</li>");
+      }
+      b.append("</ul></div>");
+    }
     b.append("</div>\n");
   }
 

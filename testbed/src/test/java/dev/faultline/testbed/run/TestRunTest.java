@@ -171,6 +171,96 @@ class TestRunTest {
   }
 
   @Test
+  void aNodeThatNeverCameBackIsAWarningNextToTheVerdict() throws IOException {
+    TestRun.Outcome outcome =
+        run(options("register", "kill", 12), false, d -> d.neverReady = java.util.Set.of("n2"));
+    RunDirectory run = outcome.run().orElseThrow();
+    JsonNode results = json(run.resultsJson());
+
+    assertThat(results.path("basis").path("nodes_down").toString())
+        .isEqualTo("[\"n2 (running, not ready)\"]");
+    assertThat(outcome.warnings())
+        .anySatisfy(w -> assertThat(w).startsWith("1 node never came back").contains("n2"));
+    assertThat(results.path("warnings").toString()).contains("never came back");
+    String html = java.nio.file.Files.readString(run.dir().resolve("report.html"));
+    assertThat(html).contains("id=\"fl-warnings\"").contains("n2 (running, not ready)");
+  }
+
+  @Test
+  void aRunWithNothingThinHasNoWarnings() throws IOException {
+    TestRun.Outcome outcome = run(options("register", "none", 13), false);
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
+    assertThat(outcome.warnings()).isEmpty();
+    JsonNode results = json(outcome.run().orElseThrow().resultsJson());
+    assertThat(results.path("warnings").size()).isZero();
+    assertThat(results.path("interrupted").asBoolean()).isFalse();
+  }
+
+  @Test
+  void anInterruptedRunHealsChecksAndWritesItsResultsMarkedInterrupted() throws Exception {
+    TestOptions o = options("register", "pause", 14);
+    TestOptions long60 =
+        new TestOptions(
+            o.nodes(),
+            o.workload(),
+            o.nemesis(),
+            Duration.ofSeconds(60),
+            o.concurrency(),
+            o.rate(),
+            o.protocol(),
+            o.seed(),
+            o.bug(),
+            1,
+            store,
+            o.recoveryWait(),
+            o.interval());
+    var testRun =
+        new TestRun(
+            long60,
+            (opts, dir) -> {
+              var d = new FakeDeployment(new FakeCluster(opts.nodeIds(), dir.work()), false);
+              deployments.add(d);
+              return d;
+            },
+            List.of("test"),
+            "abc1234",
+            new PrintStream(err, true),
+            false,
+            new TestRun.Timing(
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(50)));
+    var result = new java.util.concurrent.CompletableFuture<TestRun.Outcome>();
+    Thread t = new Thread(() -> result.complete(testRun.run()));
+    t.start();
+    org.awaitility.Awaitility.await()
+        .atMost(30, java.util.concurrent.TimeUnit.SECONDS)
+        .until(
+            () -> {
+              try (var dirs = java.nio.file.Files.walk(store)) {
+                return dirs.filter(p -> p.getFileName().toString().equals("history.jsonl"))
+                    .anyMatch(p -> p.toFile().length() > 2_000);
+              }
+            });
+    testRun.interrupt("SIGINT");
+    TestRun.Outcome outcome = result.get(50, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(outcome.summary()).startsWith("VALID (interrupted)  seed 14");
+    assertThat(outcome.warnings()).anySatisfy(w -> assertThat(w).contains("interrupted (SIGINT)"));
+    RunDirectory run = outcome.run().orElseThrow();
+    JsonNode results = json(run.resultsJson());
+    assertThat(results.path("interrupted").asBoolean()).isTrue();
+    assertThat(results.path("basis").path("interrupted").asText()).isEqualTo("SIGINT");
+    History h = HistoryFiles.read(run.historyJsonl());
+    // Stopped well before the time limit, and every fault it started was stopped.
+    assertThat(h.get(h.size() - 1).time()).isLessThan(Duration.ofSeconds(60).toNanos());
+    assertThat(java.nio.file.Files.readString(run.dir().resolve("report.html")))
+        .contains("interrupted (SIGINT)");
+    assertThat(run.nodes().resolve("n1/node.log")).exists();
+    FakeDeployment d = deployments.get(0);
+    assertThat(d.cluster.closed).isTrue();
+    assertThat(d.cluster.allRunning() || d.cluster.closed).isTrue();
+  }
+
+  @Test
   void theSummaryLineNamesTheBugThatWasOn() {
     TestOptions o = options("register", "none", 3);
     TestOptions withBug =
