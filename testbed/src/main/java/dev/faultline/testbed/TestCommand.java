@@ -22,6 +22,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -101,8 +105,17 @@ public final class TestCommand implements Callable<Integer> {
   @Option(
       names = "--test-count",
       defaultValue = "1",
-      description = "Runs, with seeds S, S+1, ...; prints a table (default 1).")
+      description =
+          "Runs, with seeds S, S+1, S+2, ... (S = --seed, or random): run i (from 0) uses S+i;"
+              + " prints a table (default 1).")
   int testCount;
+
+  @Option(
+      names = "--same-seed",
+      description =
+          "With --test-count, give every run the seed S itself instead of S, S+1, ...: the same"
+              + " ops and fault plan each time, so runs differ only in how the cluster behaved.")
+  boolean sameSeed;
 
   @Option(
       names = "--store",
@@ -241,27 +254,101 @@ public final class TestCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * How long a signal (SIGINT, SIGTERM) waits for the interrupted run to heal, tear down, check and
+   * write its results before the process exits anyway.
+   */
+  static final Duration INTERRUPT_WAIT = Duration.ofMinutes(3);
+
   private int runAll(TestOptions options, PrintStream err) {
     PrintStream out = System.out;
+    var current = new AtomicReference<TestRun>();
+    var interrupted = new AtomicBoolean();
+    var done = new CountDownLatch(1);
+    // A signal starts the JVM's shutdown; this hook holds it until the run in progress has
+    // healed the cluster, collected the logs and written its results, marked interrupted.
+    Thread hook =
+        new Thread(
+            () -> {
+              interrupted.set(true);
+              err.println(
+                  "faultline test: interrupted: stopping the workload, healing, collecting the"
+                      + " node logs and writing the results (up to "
+                      + INTERRUPT_WAIT.toMinutes()
+                      + " min)");
+              TestRun run = current.get();
+              if (run != null) {
+                run.interrupt("signal");
+              }
+              try {
+                if (!done.await(INTERRUPT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                  err.println(
+                      "faultline test: the interrupted run did not finish within "
+                          + INTERRUPT_WAIT.toMinutes()
+                          + " min; its run directory may be incomplete");
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "faultline-test-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return runAll(options, err, out, current, interrupted);
+    } finally {
+      out.flush();
+      err.flush();
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The hook is running: it returns now that the run is done.
+      }
+    }
+  }
+
+  private int runAll(
+      TestOptions options,
+      PrintStream err,
+      PrintStream out,
+      AtomicReference<TestRun> current,
+      AtomicBoolean interrupted) {
     List<String> commandLine = originalArgs();
     var verdicts = new ArrayList<RunVerdict>();
     var rows = new ArrayList<String>();
-    for (int i = 0; i < options.testCount(); i++) {
-      TestOptions one = options.withSeed(options.seed() + i);
-      TestRun.Outcome outcome =
+    for (int i = 0; i < options.testCount() && !interrupted.get(); i++) {
+      TestOptions one = options.withSeed(seedOfRun(options.seed(), i, sameSeed));
+      TestRun run =
           new TestRun(
-                  one,
-                  options.backend().cluster() == Backend.Cluster.DOCKER
-                      ? DockerDeployment.factory(DockerDeployment.projectRoot())
-                      : LocalDeployment.factory(NodeCommandLine.thisProgram()),
-                  commandLine,
-                  VersionProvider.commit(),
-                  err,
-                  System.console() != null,
-                  TestRun.Timing.defaults())
-              .run();
+              one,
+              options.backend().cluster() == Backend.Cluster.DOCKER
+                  ? DockerDeployment.factory(DockerDeployment.projectRoot())
+                  : LocalDeployment.factory(NodeCommandLine.thisProgram()),
+              commandLine,
+              VersionProvider.commit(),
+              err,
+              System.console() != null,
+              TestRun.Timing.defaults());
+      current.set(run);
+      if (interrupted.get()) {
+        run.interrupt("signal");
+      }
+      TestRun.Outcome outcome = run.run();
       verdicts.add(outcome.verdict());
       out.println("faultline test: " + outcome.summary());
+      for (String w : outcome.warnings()) {
+        out.println("faultline test: warning: " + w);
+      }
+      outcome
+          .run()
+          .filter(r -> interrupted.get())
+          .ifPresent(
+              r ->
+                  out.println(
+                      "faultline test: interrupted; results and report written to "
+                          + r.resultsJson()
+                          + " and "
+                          + r.dir().resolve("report.html")));
       out.flush();
       rows.add(
           String.format(
@@ -280,6 +367,11 @@ public final class TestCommand implements Callable<Integer> {
     }
     out.flush();
     return RunVerdict.worst(verdicts).exitCode();
+  }
+
+  /** The seed of run {@code i} (from 0): {@code first + i}, or {@code first} with --same-seed. */
+  static long seedOfRun(long first, int i, boolean same) {
+    return same ? first : first + i;
   }
 
   /** E.g. {@code runs 5 valid 4 invalid 1 unknown 0 failed 0}. */

@@ -131,4 +131,17 @@ class TestCommandTest {
                 List.of(RunVerdict.VALID, RunVerdict.INVALID, RunVerdict.VALID, RunVerdict.FAILED)))
         .isEqualTo("runs 4  valid 2  invalid 1  unknown 0  failed 1");
   }
+
+  @Test
+  void testCountRaisesTheSeedByOneEachRunUnlessTheSeedIsToBeRepeated() {
+    assertThat(List.of(0, 1, 2).stream().map(i -> TestCommand.seedOfRun(40, i, false)))
+        .containsExactly(40L, 41L, 42L);
+    assertThat(List.of(0, 1, 2).stream().map(i -> TestCommand.seedOfRun(40, i, true)))
+        .containsExactly(40L, 40L, 40L);
+    CommandLine.ParseResult result =
+        Faultline.commandLine()
+            .parseArgs("test", "--seed", "40", "--test-count", "3", "--same-seed");
+    TestCommand test = (TestCommand) result.subcommand().commandSpec().userObject();
+    assertThat(test.sameSeed).isTrue();
+  }
 }

@@ -25,6 +25,15 @@ public final class NemesisSchedule {
    */
   public static List<FaultWindow> plan(
       long seed, Duration timeLimit, Duration interval, List<String> faults) {
+    return plan(new SplittableRandom(seed), timeLimit, interval, faults);
+  }
+
+  /**
+   * As {@link #plan(long, Duration, Duration, List)}, drawing from {@code random} (a stream split
+   * for the schedule alone, so that no other part of the run draws the same sequence).
+   */
+  public static List<FaultWindow> plan(
+      SplittableRandom random, Duration timeLimit, Duration interval, List<String> faults) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("nemesis interval must be positive, was " + interval);
     }
@@ -40,7 +49,6 @@ public final class NemesisSchedule {
     if (faults.isEmpty()) {
       return plan;
     }
-    SplittableRandom random = new SplittableRandom(seed);
     long limit = timeLimit.toMillis();
     long step = Math.max(2, interval.toMillis());
     long t = step;

@@ -55,6 +55,29 @@ public final class Grudges {
     return complete(List.of(List.of(isolated), rest));
   }
 
+  /**
+   * Cuts a random minority that holds {@code leader} off from the rest, both ways: the leader and
+   * up to {@code (n-1)/2 - 1} other nodes drawn at random (Jepsen's random halves with the leader
+   * placed in the smaller half). The majority can elect a new leader while the old one is stranded.
+   */
+  public static Grudge leaderMinority(List<String> nodes, String leader, RandomGenerator rng) {
+    requireAtLeast(nodes, 2, "a leader minority");
+    if (!nodes.contains(leader)) {
+      throw new IllegalArgumentException(
+          "cannot cut off leader " + leader + ": not one of the nodes " + nodes);
+    }
+    var others = new ArrayList<>(nodes);
+    others.remove(leader);
+    others = shuffled(others, rng);
+    int largest = Math.max(1, (nodes.size() - 1) / 2);
+    int size = 1 + rng.nextInt(largest);
+    var minority = new ArrayList<String>();
+    minority.add(leader);
+    minority.addAll(others.subList(0, size - 1));
+    var rest = new ArrayList<>(others.subList(size - 1, others.size()));
+    return complete(List.of(minority, rest));
+  }
+
   /** Cuts one random node off from the rest. */
   public static Grudge isolateOne(List<String> nodes, RandomGenerator rng) {
     requireAtLeast(nodes, 2, "isolating one node");

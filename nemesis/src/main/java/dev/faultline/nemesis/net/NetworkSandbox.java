@@ -62,6 +62,9 @@ public final class NetworkSandbox {
    * exit code. Tools are checked (and installed when real root) before entering, since the sandbox
    * has no network to fetch packages with.
    */
+  /** How long a stopped harness waits for the sandboxed run to finish its own shutdown. */
+  private static final Duration CHILD_STOP_WAIT = Duration.ofMinutes(4);
+
   public static int reexecInside(List<String> command) {
     if (isInside()) {
       throw new IllegalStateException(
@@ -78,8 +81,20 @@ public final class NetworkSandbox {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + argv.get(0) + ": " + e.getMessage(), e);
     }
-    // If the harness is stopped, stop the sandboxed run too (it tears its cluster down on exit).
-    Thread stopChild = new Thread(child::destroy, "sandbox-stop");
+    // If the harness is stopped, stop the sandboxed run too, and wait (bounded) while it tears
+    // its cluster down and writes what it recorded, so its last words come before the prompt.
+    Thread stopChild =
+        new Thread(
+            () -> {
+              child.destroy();
+              try {
+                child.waitFor(
+                    CHILD_STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "sandbox-stop");
     Runtime.getRuntime().addShutdownHook(stopChild);
     try {
       return child.waitFor();

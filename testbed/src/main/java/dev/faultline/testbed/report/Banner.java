@@ -20,8 +20,22 @@ import java.util.Objects;
  * @param headline one sentence saying what the verdict means here
  * @param details further sentences: what broke, why undecided, what is missing
  * @param culprit the culprit's invocation index in the history, or -1
+ * @param warnings what the verdict rests on that is thin (results.json's {@code warnings}: nodes
+ *     that never came back, keys never read, fault windows with no successful call, an interrupted
+ *     run), one sentence each; empty when none
  */
-public record Banner(String verdict, String headline, List<String> details, int culprit) {
+public record Banner(
+    String verdict, String headline, List<String> details, int culprit, List<String> warnings) {
+
+  public Banner {
+    details = List.copyOf(details);
+    warnings = List.copyOf(warnings);
+  }
+
+  /** A banner with no warnings. */
+  public Banner(String verdict, String headline, List<String> details, int culprit) {
+    this(verdict, headline, details, culprit, List.of());
+  }
 
   /** Builds the banner from results.json (any nesting of the checker's result) and the history. */
   public static Banner of(JsonNode results, History history) {
@@ -89,7 +103,12 @@ public record Banner(String verdict, String headline, List<String> details, int 
     if (history == null) {
       details.add("The history could not be read, so the charts below are empty.");
     }
-    return new Banner(verdict, headline, List.copyOf(details), culprit);
+    List<String> warnings = new ArrayList<>();
+    JsonNode w = results == null ? null : results.get("warnings");
+    if (w != null && w.isArray()) {
+      w.forEach(x -> warnings.add(x.asText()));
+    }
+    return new Banner(verdict, headline, details, culprit, warnings);
   }
 
   /**

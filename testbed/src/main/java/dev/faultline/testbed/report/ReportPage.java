@@ -32,7 +32,7 @@ final class ReportPage {
       Banner banner,
       List<FunctionStats> stats,
       List<FaultWindow> windows,
-      List<Availability> availability,
+      Availability availability,
       String chartJson,
       String checkSection,
       List<NodeLogs.Excerpt> logs,
@@ -105,6 +105,14 @@ final class ReportPage {
     for (String d : banner.details()) {
       b.append("<p>").append(esc(d)).append("</p>");
     }
+    if (!banner.warnings().isEmpty()) {
+      b.append("<div class=\"warnings\" id=\"fl-warnings\"><p><b>Warning: this verdict rests on")
+          .append(" less than it seems.</b></p><ul>");
+      for (String w : banner.warnings()) {
+        b.append("<li>").append(esc(w)).append("</li>");
+      }
+      b.append("</ul></div>");
+    }
     b.append("</div>\n");
   }
 
@@ -168,31 +176,56 @@ final class ReportPage {
     }
   }
 
-  private static void availability(StringBuilder b, List<Availability> rows) {
-    b.append("<h2>Availability</h2>\n<table class=\"fl\" id=\"fl-availability\"><tr>")
-        .append("<th>while</th><th>from (s)</th><th>to (s)</th><th>calls</th><th>ok</th>")
-        .append("<th>fail</th><th>info</th><th>succeeded</th></tr>");
-    for (Availability a : rows) {
-      b.append("<tr><th>").append(esc(a.label())).append("</th>");
-      FaultWindow w = a.window();
-      cell(b, w == null ? "" : String.format(Locale.ROOT, "%.2f", w.start() / 1e9));
-      cell(
-          b,
-          w == null
-              ? ""
-              : String.format(Locale.ROOT, "%.2f", w.end() / 1e9) + (w.healed() ? "" : " (open)"));
-      cell(b, Integer.toString(a.calls()));
-      cell(b, Integer.toString(a.ok()));
-      cell(b, Integer.toString(a.fail()));
-      cell(b, Integer.toString(a.info()));
-      b.append("<td class=\"n")
-          .append(a.calls() > 0 && a.okShare() < 0.5 ? " rate-bad" : "")
-          .append("\">")
-          .append(a.calls() == 0 ? "no calls" : percent(a.okShare()))
-          .append("</td></tr>");
+  private static void availability(StringBuilder b, Availability a) {
+    b.append("<h2>Availability</h2>\n");
+    if (a == null) {
+      b.append("<p class=\"muted\">No history, so no availability.</p>\n");
+      return;
     }
-    b.append("</table>\n<p class=\"muted\">A call counts in the window it was invoked in;")
-        .append(" calls that never completed are not counted.</p>\n");
+    b.append("<table class=\"fl\" id=\"fl-availability\"><tr>")
+        .append("<th>while</th><th>from (s)</th><th>to (s)</th><th>completed</th><th>ok</th>")
+        .append("<th>fail</th><th>of which cas mismatch</th><th>info</th><th>pending</th>")
+        .append("<th>answered</th></tr>");
+    availabilityRow(b, "overall", "whole run", null, a.overall());
+    for (Availability.Window w : a.windows()) {
+      availabilityRow(b, "window", w.window().label(), w.window(), w.counts());
+    }
+    availabilityRow(b, "outside", "outside faults", null, a.outside());
+    b.append("</table>\n<p class=\"muted\">A call counts in every fault window in force when")
+        .append(" it was invoked. Answered: the calls the cluster served (ok, and compare-and-set")
+        .append(" mismatches: the key held another value, which is an answer) over the calls that")
+        .append(" completed (ok, fail, info). Pending calls (no completion before the run ended)")
+        .append(" are shown but counted in neither. results.json gives the same figures under")
+        .append(" <code>availability</code>.</p>\n");
+  }
+
+  private static void availabilityRow(
+      StringBuilder b, String kind, String label, FaultWindow w, Availability.Counts c) {
+    Double share = c.rounded();
+    b.append("<tr data-row=\"")
+        .append(kind)
+        .append("\" data-availability=\"")
+        .append(share == null ? "" : share.toString())
+        .append("\"><th>")
+        .append(esc(label))
+        .append("</th>");
+    cell(b, w == null ? "" : String.format(Locale.ROOT, "%.2f", w.start() / 1e9));
+    cell(
+        b,
+        w == null
+            ? ""
+            : String.format(Locale.ROOT, "%.2f", w.end() / 1e9) + (w.healed() ? "" : " (open)"));
+    cell(b, Long.toString(c.ops()));
+    cell(b, Long.toString(c.ok()));
+    cell(b, Long.toString(c.fail()));
+    cell(b, Long.toString(c.mismatch()));
+    cell(b, Long.toString(c.info()));
+    cell(b, Long.toString(c.pending()));
+    b.append("<td class=\"n")
+        .append(share != null && share < 0.5 ? " rate-bad" : "")
+        .append("\">")
+        .append(share == null ? "no completed calls" : percent(share))
+        .append("</td></tr>");
   }
 
   private static void logs(StringBuilder b, List<NodeLogs.Excerpt> logs, String note) {

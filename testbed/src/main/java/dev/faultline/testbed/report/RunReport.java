@@ -72,7 +72,7 @@ public final class RunReport {
             banner,
             h == null ? List.of() : FunctionStats.of(h),
             windows,
-            h == null ? List.of() : Availability.of(h, windows),
+            h == null ? null : Availability.of(h),
             ChartData.json(h, windows, culpritTime),
             checkSection(run.checkHtml()),
             logs,

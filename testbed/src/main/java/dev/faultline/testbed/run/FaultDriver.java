@@ -1,6 +1,7 @@
 package dev.faultline.testbed.run;
 
 import dev.faultline.nemesis.Nemesis;
+import dev.faultline.nemesis.faults.WalDamage;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
 import dev.faultline.workloads.FaultWindow;
 import java.time.Duration;
@@ -211,13 +212,42 @@ public final class FaultDriver {
     }
     stopped.error().ifPresent(e -> value.put("stop-error", e));
     try {
-      sink.record(fault.stopName(), value);
+      var recorded = new LinkedHashMap<String, Object>();
+      value.forEach((k, x) -> recorded.put(k, historyValue(x)));
+      sink.record(fault.stopName(), recorded);
     } catch (RuntimeException e) {
       problem("cannot record " + fault.stopName() + ": " + e.getMessage());
+      // The window must end in the history whatever its value holds: record the bare fault.
+      try {
+        var bare = new LinkedHashMap<String, Object>(fault.asValue());
+        bare.put("record-error", text(e));
+        sink.record(fault.stopName(), bare);
+      } catch (RuntimeException again) {
+        problem("cannot record " + fault.stopName() + " at all: " + again.getMessage());
+      }
     }
     synchronized (this) {
       entries.add(new Entry(kind, fault, begun, elapsed(), started, stopped));
     }
+  }
+
+  /**
+   * {@code v} with what the nemesis reports as objects (a disk fault's {@link WalDamage}) turned
+   * into history values (maps of strings and numbers), so that the event can be recorded.
+   */
+  static Object historyValue(Object v) {
+    if (v instanceof WalDamage damage) {
+      return damage.asValue();
+    }
+    if (v instanceof Map<?, ?> map) {
+      var out = new LinkedHashMap<String, Object>();
+      map.forEach((k, x) -> out.put(String.valueOf(k), historyValue(x)));
+      return out;
+    }
+    if (v instanceof List<?> list) {
+      return list.stream().map(FaultDriver::historyValue).toList();
+    }
+    return v;
   }
 
   /** Parks until {@code at} after the start; false when told to stop first. */

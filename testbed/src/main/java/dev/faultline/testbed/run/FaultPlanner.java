@@ -25,6 +25,7 @@ import java.util.random.RandomGenerator;
 public final class FaultPlanner {
   /** The partition shapes, in the manner of Jepsen's partitioners. */
   public enum Shape {
+    LEADER_MINORITY,
     RANDOM_HALVES,
     ISOLATE_ONE,
     ISOLATE_LEADER,
@@ -112,7 +113,10 @@ public final class FaultPlanner {
     return links;
   }
 
-  /** The shapes that make sense for this many nodes. */
+  /**
+   * The shapes the plain partition draws from when it does not strand the leader (which it does in
+   * half its windows when the leader is known, with {@link Shape#LEADER_MINORITY}).
+   */
   public List<Shape> shapes() {
     var shapes = new ArrayList<Shape>();
     if (nodes.size() >= 2) {
@@ -130,12 +134,23 @@ public final class FaultPlanner {
     if (shapes.isEmpty()) {
       throw new IllegalArgumentException("a partition needs at least 2 nodes, got " + nodes);
     }
-    Shape shape = leaderOnly ? Shape.ISOLATE_LEADER : shapes.get(rng.nextInt(shapes.size()));
-    if (shape == Shape.ISOLATE_LEADER && leader.filter(nodes::contains).isEmpty()) {
-      shape = Shape.ISOLATE_ONE;
+    Optional<String> known = leader.filter(nodes::contains);
+    Shape shape;
+    if (leaderOnly) {
+      shape = known.isPresent() ? Shape.ISOLATE_LEADER : Shape.ISOLATE_ONE;
+    } else if (known.isPresent() && rng.nextBoolean()) {
+      // Half the windows strand the leader in a minority (as Jepsen's random halves do about half
+      // the time): the fault that exposes a leader serving what it no longer owns.
+      shape = Shape.LEADER_MINORITY;
+    } else {
+      shape = shapes.get(rng.nextInt(shapes.size()));
+      if (shape == Shape.ISOLATE_LEADER && known.isEmpty()) {
+        shape = Shape.ISOLATE_ONE;
+      }
     }
     Grudge grudge =
         switch (shape) {
+          case LEADER_MINORITY -> Grudges.leaderMinority(nodes, known.orElseThrow(), rng);
           case RANDOM_HALVES -> Grudges.randomHalves(nodes, rng);
           case ISOLATE_ONE -> Grudges.isolateOne(nodes, rng);
           case ISOLATE_LEADER -> Grudges.isolateLeader(nodes, leader);

@@ -7,6 +7,7 @@ import dev.faultline.checker.ResultsJson;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Keyword;
 import dev.faultline.nemesis.Fault;
+import dev.faultline.testbed.report.Availability;
 import dev.faultline.workloads.WorkloadAnalysis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -49,7 +50,9 @@ public final class RunReport {
       List<String> healProblems,
       List<String> unreadKeys,
       Optional<CheckResult> check,
-      Optional<WorkloadAnalysis> analysis) {}
+      Optional<WorkloadAnalysis> analysis,
+      Availability availability,
+      VerdictBasis basis) {}
 
   public static Map<String, Object> testJson(
       TestOptions options, List<String> commandLine, String commit, Instant started) {
@@ -71,6 +74,8 @@ public final class RunReport {
     m.put("verdict", f.verdict().wireName());
     m.put("exit_code", f.verdict().exitCode());
     m.put("error", f.error().orElse(null));
+    m.put("interrupted", f.basis().interrupted().isPresent());
+    m.put("warnings", f.basis().warnings());
     m.put("seed", f.options().seed());
     m.put("workload", f.options().workload());
     m.put("nemesis", f.options().nemesis().spec());
@@ -82,17 +87,17 @@ public final class RunReport {
     m.put(
         "elapsed_s",
         Math.round((f.finished().toEpochMilli() - f.started().toEpochMilli()) / 100.0) / 10.0);
-    Availability availability = Availability.of(f.history());
     var ops = new LinkedHashMap<String, Object>();
     ops.put("total", f.history().calls().size());
     ops.put("by_f", OpCounts.byFunction(f.history()));
     m.put("ops", ops);
-    m.put("availability", availability.toMap());
+    m.put("availability", f.availability().toMap());
     m.put("faults", f.faults().stream().map(RunReport::fault).toList());
     m.put("disk", disk(f.faults(), nodeLogs));
     m.put("nemesis_problems", f.nemesisProblems());
     m.put("heal_problems", f.healProblems());
     m.put("unread_keys", f.unreadKeys());
+    m.put("basis", f.basis().toMap());
     m.put("check", f.check().isPresent() ? checkJson(f.check().get()) : null);
     m.put(
         "workload_analysis",

@@ -13,6 +13,7 @@ import dev.faultline.histories.format.HistoryFormat;
 import dev.faultline.nemesis.Nemesis;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.NodeState;
+import dev.faultline.testbed.report.Availability;
 import dev.faultline.workloads.FaultWindow;
 import dev.faultline.workloads.NemesisSchedule;
 import dev.faultline.workloads.Workload;
@@ -28,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -40,13 +40,23 @@ import java.util.concurrent.locks.LockSupport;
  * RunVerdict#FAILED} with a one-line reason.
  */
 public final class TestRun {
-  /** How a run ended, where its files are, and one line that says so. */
-  public record Outcome(RunVerdict verdict, Optional<RunDirectory> run, String summary) {}
+  /**
+   * How a run ended, where its files are, one line that says so, and the warnings that qualify the
+   * verdict ({@link VerdictBasis#warnings}), one line each.
+   */
+  public record Outcome(
+      RunVerdict verdict, Optional<RunDirectory> run, String summary, List<String> warnings) {
+    public Outcome {
+      warnings = List.copyOf(warnings);
+    }
+  }
 
   /** Bounds that are not command-line options. */
   public record Timing(Duration startupWait, Duration requestTimeout, Duration diskReadyWait) {
     public static Timing defaults() {
-      return new Timing(Duration.ofSeconds(60), Duration.ofSeconds(1), Duration.ofSeconds(20));
+      // Generous: on a loaded machine a node JVM alone can take 40 s to start; a node that exits
+      // while starting fails the run at once, so only a slow cluster waits this long.
+      return new Timing(Duration.ofSeconds(180), Duration.ofSeconds(1), Duration.ofSeconds(20));
     }
   }
 
@@ -57,6 +67,8 @@ public final class TestRun {
   private final PrintStream err;
   private final boolean terminal;
   private final Timing timing;
+  private volatile String interruptedBy;
+  private volatile WorkerPool workers;
 
   public TestRun(
       TestOptions options,
@@ -75,6 +87,21 @@ public final class TestRun {
     this.timing = timing;
   }
 
+  /**
+   * Cuts the run short from another thread (a signal's shutdown hook): the workload's main phase
+   * ends now, and the run goes on as at its time limit (heal, final reads, tear down, collect the
+   * logs, check what was recorded, write results.json and report.html), marked interrupted.
+   *
+   * @param by what stopped it, e.g. {@code SIGINT}
+   */
+  public void interrupt(String by) {
+    interruptedBy = by;
+    WorkerPool w = workers;
+    if (w != null) {
+      w.stop();
+    }
+  }
+
   public Outcome run() {
     Instant started = Instant.now();
     RunDirectory run;
@@ -87,7 +114,8 @@ public final class TestRun {
       return new Outcome(
           RunVerdict.FAILED,
           Optional.empty(),
-          "FAILED: cannot create the run directory under " + options.store() + ": " + text(e));
+          "FAILED: cannot create the run directory under " + options.store() + ": " + text(e),
+          List.of());
     }
     var state = new RunState();
     try (recorder) {
@@ -106,6 +134,7 @@ public final class TestRun {
     List<String> nemesisProblems = List.of();
     final List<String> healProblems = new ArrayList<>();
     List<String> unreadKeys = List.of();
+    List<String> nodesDown = List.of();
 
     void fail(Throwable e) {
       if (error.isEmpty()) {
@@ -131,18 +160,18 @@ public final class TestRun {
                 + run.nodes()
                 + "/<node>/ for their logs");
       }
-      var seeds = new SplittableRandom(options.seed());
+      RunSeeds seeds = RunSeeds.of(options.seed());
       Nemesis nemesis =
           new Nemesis(
               cluster,
               deployment.net(),
               deployment.leaderProbe(),
-              seeds.split(),
+              seeds.nemesis(),
               timing.diskReadyWait());
-      FaultPlanner planner = new FaultPlanner(cluster.nodeIds(), seeds.split());
+      FaultPlanner planner = new FaultPlanner(cluster.nodeIds(), seeds.planner());
       List<FaultWindow> windows =
           NemesisSchedule.plan(
-              options.seed(),
+              seeds.schedule(),
               options.timeLimit(),
               options.interval(),
               FaultKind.names(options.nemesis().kinds()));
@@ -162,10 +191,14 @@ public final class TestRun {
       WorkerPool workers =
           new WorkerPool(
               Workload.named(options.workload())
-                  .generator(options.seed(), WorkloadOptions.defaults()),
+                  .generator(seeds.generator(), WorkloadOptions.defaults()),
               deployment.clients(timing.requestTimeout(), options.concurrency()),
               OpRecorder.of(recorder),
               pool);
+      this.workers = workers;
+      if (interruptedBy != null) {
+        workers.stop();
+      }
       try (ProgressLine progress =
           new ProgressLine(
               err,
@@ -188,6 +221,7 @@ public final class TestRun {
                   }
                 });
         state.unreadKeys = result.unreadKeys();
+        state.nodesDown = notServing(deployment);
       } finally {
         driver.finish();
         // Always, also after an error: no node stays down, paused, cut off or skewed.
@@ -219,6 +253,26 @@ public final class TestRun {
     }
   }
 
+  /** The nodes that are not ready now, each with what its process is doing. */
+  private static List<String> notServing(Deployment deployment) {
+    Cluster cluster = deployment.cluster();
+    var down = new ArrayList<String>();
+    for (String id : cluster.nodeIds()) {
+      if (deployment.ready(id)) {
+        continue;
+      }
+      NodeState s = cluster.state(id);
+      String how =
+          switch (s.phase()) {
+            case EXITED -> "exited with code " + s.exitCode().orElse(-1);
+            case RUNNING -> "running, not ready";
+            default -> s.phase().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+          };
+      down.add(id + " (" + how + ")");
+    }
+    return down;
+  }
+
   /**
    * Polls until the cluster names a leader and a majority of nodes are ready, or {@code bound}.
    *
@@ -228,6 +282,10 @@ public final class TestRun {
     Cluster cluster = deployment.cluster();
     long deadline = System.nanoTime() + bound.toNanos();
     do {
+      if (starting && interruptedBy != null) {
+        throw new IllegalStateException(
+            "interrupted (" + interruptedBy + ") while waiting for a leader");
+      }
       if (starting) {
         for (String id : cluster.nodeIds()) {
           NodeState s = cluster.state(id);
@@ -286,6 +344,10 @@ public final class TestRun {
       verdict = verdict.and(RunVerdict.FAILED);
     }
     Instant finished = Instant.now();
+    Availability availability = Availability.of(history);
+    VerdictBasis basis =
+        VerdictBasis.of(
+            state.nodesDown, state.unreadKeys, availability, Optional.ofNullable(interruptedBy));
     var facts =
         new RunReport.Facts(
             options,
@@ -300,7 +362,9 @@ public final class TestRun {
             state.healProblems,
             state.unreadKeys,
             check,
-            analysis);
+            analysis,
+            availability,
+            basis);
     try {
       RunReport.write(run.resultsJson(), RunReport.results(facts, run.nodes()));
     } catch (IOException | RuntimeException e) {
@@ -313,21 +377,26 @@ public final class TestRun {
     } catch (IOException | RuntimeException e) {
       err.println("faultline test: could not write report.html: " + text(e));
     }
-    return new Outcome(verdict, Optional.of(run), summary(verdict, run, history, state, analysis));
+    return new Outcome(
+        verdict,
+        Optional.of(run),
+        summary(verdict, run, availability, state, analysis),
+        basis.warnings());
   }
 
   private String summary(
       RunVerdict verdict,
       RunDirectory run,
-      History history,
+      Availability a,
       RunState state,
       Optional<WorkloadAnalysis> analysis) {
-    Availability a = Availability.of(history);
     var line = new StringBuilder();
     line.append(verdict.name())
+        .append(interruptedBy == null ? "" : " (interrupted)")
         .append("  seed ")
-        .append(options.seed())
-        .append("  ")
+        .append(options.seed());
+    options.bug().ifPresent(b -> line.append("  bug ").append(b));
+    line.append("  ")
         .append(a.overall().ops())
         .append(" ops (ok ")
         .append(a.overall().ok())

@@ -24,6 +24,7 @@ import java.util.List;
  * @param verdict {@code valid}, {@code invalid}, {@code unknown}, {@code failed} or {@code none}
  * @param workload from test.json, else the group's part before the first dash
  * @param nemesis from test.json, else the group's part after the first dash
+ * @param bug the deliberate bug switched on in the nodes (test.json's {@code options.bug}), or null
  * @param seconds the run's length from the last timed op of the history, or null
  * @param ops client calls as the checker counted them, or null
  * @param seed from test.json, or null
@@ -37,6 +38,7 @@ public record RunSummary(
     String verdict,
     String workload,
     String nemesis,
+    String bug,
     Double seconds,
     Long ops,
     String seed,
@@ -79,6 +81,9 @@ public record RunSummary(
         Banner.verdictOf(results),
         workload,
         nemesis,
+        JsonPaths.text(test, "options.bug", "bug") != null
+            ? JsonPaths.text(test, "options.bug", "bug")
+            : JsonPaths.text(results, "bug"),
         lastTime != null
             ? Double.valueOf(lastTime / 1e9)
             : JsonPaths.at(results, "elapsed_s") != null

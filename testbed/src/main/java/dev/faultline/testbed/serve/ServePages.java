@@ -53,7 +53,7 @@ final class ServePages {
           .append(all.isEmpty() ? "No runs in this store yet." : "No run matches the filter.")
           .append("</p>\n");
     } else {
-      b.append("<table id=\"runs\"><tr><th>run</th><th>workload</th><th>nemesis</th>")
+      b.append("<table id=\"runs\"><tr><th>run</th><th>workload</th><th>nemesis</th><th>bug</th>")
           .append("<th>verdict</th><th>duration</th><th>ops</th><th>seed</th><th></th></tr>\n");
       for (RunSummary r : runs) {
         String base = "/runs/" + r.path() + "/";
@@ -69,6 +69,8 @@ final class ServePages {
             .append(esc(r.workload()))
             .append("</td><td>")
             .append(esc(r.nemesis()))
+            .append("</td><td class=\"bug\">")
+            .append(r.bug() == null ? "—" : esc(r.bug()))
             .append("</td><td class=\"v\">")
             .append(r.verdict().equals("none") ? esc(r.state()) : r.verdict())
             .append("</td><td class=\"n\">")

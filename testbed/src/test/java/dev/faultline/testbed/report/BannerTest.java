@@ -113,4 +113,25 @@ class BannerTest {
     JsonNode args = JSON.readTree("{\"command_line\":[\"test\",\"--seed\",\"1\"]}");
     assertThat(JsonPaths.commandLine(args, "command_line")).isEqualTo("faultline test --seed 1");
   }
+
+  @Test
+  void warningsInResultsJsonComeWithTheVerdict() throws Exception {
+    var r =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(
+                "{\"verdict\":\"valid\",\"warnings\":[\"1 node never came back and did not"
+                    + " serve at the end: n2 (exited with code 3)\"]}");
+    Banner b = Banner.of(r, null);
+    assertThat(b.verdict()).isEqualTo("valid");
+    assertThat(b.warnings())
+        .containsExactly(
+            "1 node never came back and did not serve at the end: n2 (exited with code 3)");
+    assertThat(
+            Banner.of(
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                        .readTree("{\"verdict\":\"valid\"}"),
+                    null)
+                .warnings())
+        .isEmpty();
+  }
 }

@@ -14,6 +14,9 @@ final class FakeDeployment implements Deployment {
   final MemoryStore store;
   volatile ClientFactory clients;
 
+  /** Nodes that never say they are ready, though their process runs. */
+  volatile java.util.Set<String> neverReady = java.util.Set.of();
+
   FakeDeployment(FakeCluster cluster, boolean staleReads) {
     this.cluster = cluster;
     this.net = new FakeNet(cluster);
@@ -38,7 +41,7 @@ final class FakeDeployment implements Deployment {
 
   @Override
   public boolean ready(String nodeId) {
-    return cluster.up(nodeId);
+    return cluster.up(nodeId) && !neverReady.contains(nodeId);
   }
 
   @Override

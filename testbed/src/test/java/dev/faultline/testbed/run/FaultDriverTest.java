@@ -147,4 +147,47 @@ class FaultDriverTest {
     d.finish();
     assertThat(events).isEmpty();
   }
+
+  @Test
+  void aDiskFaultsStopIsRecordedInTheHistoryWithItsDamageAsPlainValues() throws Exception {
+    var cluster = new FakeCluster(NODES, data);
+    cluster.start();
+    for (String node : NODES) {
+      java.nio.file.Path wal =
+          java.nio.file.Files.createDirectories(cluster.dataDir(node).resolve("wal"));
+      java.nio.file.Files.write(wal.resolve("00000000000000000001.wal"), new byte[4096]);
+    }
+    java.nio.file.Path file = data.resolve("history.jsonl");
+    dev.faultline.histories.History history;
+    FaultDriver d;
+    try (var recorder = dev.faultline.histories.HistoryRecorder.open(file)) {
+      Nemesis nemesis =
+          new Nemesis(
+              cluster,
+              Optional.of(new FakeNet(cluster)),
+              node -> cluster.leader(null),
+              new SplittableRandom(1),
+              Duration.ofMillis(50));
+      d =
+          new FaultDriver(
+              nemesis,
+              new FaultPlanner(NODES, new SplittableRandom(2)),
+              List.of(window(0, "disk", 5)),
+              (f, value) -> recorder.nemesis(dev.faultline.histories.OpType.INFO, f, value),
+              recorder::nanosSinceStart);
+      d.start();
+      Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> d.entries().size() == 1);
+      d.finish();
+      history = recorder.history();
+    }
+
+    assertThat(d.problems()).isEmpty();
+    var names = history.nemesisEvents().stream().map(dev.faultline.histories.Op::f).toList();
+    assertThat(names).hasSize(2);
+    assertThat(names.get(0)).startsWith("start-wal-");
+    assertThat(names.get(1)).isEqualTo("stop-" + names.get(0).substring(6));
+    var stop = (java.util.Map<?, ?>) history.nemesisEvents().get(1).value();
+    assertThat(stop.get("damage")).isInstanceOf(java.util.Map.class);
+    assertThat(((java.util.Map<?, ?>) stop.get("damage")).get("file").toString()).endsWith(".wal");
+  }
 }

@@ -54,6 +54,7 @@ class FaultPlannerTest {
     }
     assertThat(shapes)
         .containsExactlyInAnyOrder(
+            "leader-minority",
             "random-halves",
             "isolate-one",
             "isolate-leader",
@@ -110,5 +111,57 @@ class FaultPlannerTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> planner.plan(FaultKind.LATENCY, Optional.empty()))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /** Whether the leader can still exchange messages both ways with a majority (itself included). */
+  private static boolean leaderKeepsAMajority(Fault f, List<String> nodes, String leader) {
+    var drops = new java.util.HashMap<String, java.util.Set<String>>();
+    ((java.util.Map<?, ?>) f.params().get("grudge"))
+        .forEach(
+            (receiver, senders) ->
+                drops.put(
+                    (String) receiver,
+                    new java.util.HashSet<>(
+                        ((List<?>) senders).stream().map(String.class::cast).toList())));
+    var grudge = new dev.faultline.nemesis.net.Grudge(drops);
+    long reach =
+        nodes.stream()
+            .filter(n -> n.equals(leader) || (!grudge.cuts(leader, n) && !grudge.cuts(n, leader)))
+            .count();
+    return reach > nodes.size() / 2;
+  }
+
+  @Test
+  void thePlainPartitionStrandsTheLeaderInAboutHalfItsWindowsOrMore() {
+    for (List<String> nodes : List.of(List.of("n1", "n2", "n3"), FIVE)) {
+      var planner = new FaultPlanner(nodes, new SplittableRandom(11));
+      int stranded = 0;
+      int windows = 1000;
+      for (int i = 0; i < windows; i++) {
+        String leader = nodes.get(i % nodes.size());
+        Fault f = planner.plan(FaultKind.PARTITION, Optional.of(leader));
+        if (!leaderKeepsAMajority(f, nodes, leader)) {
+          stranded++;
+        }
+      }
+      assertThat(stranded)
+          .as("windows of %d on %s that strand the leader", windows, nodes)
+          .isGreaterThan(windows / 2);
+    }
+  }
+
+  @Test
+  void aLeaderMinorityHoldsTheLeaderAndLessThanHalfTheNodes() {
+    var planner = new FaultPlanner(FIVE, new SplittableRandom(2));
+    int seen = 0;
+    for (int i = 0; i < 200; i++) {
+      Fault f = planner.plan(FaultKind.PARTITION, Optional.of("n5"));
+      if (!"leader-minority".equals(f.params().get("shape"))) {
+        continue;
+      }
+      seen++;
+      assertThat(leaderKeepsAMajority(f, FIVE, "n5")).isFalse();
+    }
+    assertThat(seen).isGreaterThan(50);
   }
 }

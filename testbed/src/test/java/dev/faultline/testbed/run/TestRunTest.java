@@ -143,6 +143,146 @@ class TestRunTest {
   }
 
   @Test
+  void resultsJsonAndReportHtmlShowTheSameAvailability() throws IOException {
+    TestRun.Outcome outcome = run(options("register", "partition,kill", 21), false);
+    RunDirectory run = outcome.run().orElseThrow();
+    JsonNode a = json(run.resultsJson()).path("availability");
+    String html = java.nio.file.Files.readString(run.dir().resolve("report.html"));
+
+    var rows = new ArrayList<String>();
+    var m =
+        java.util.regex.Pattern.compile("data-row=\"(\\w+)\" data-availability=\"([^\"]*)\"")
+            .matcher(html);
+    while (m.find()) {
+      rows.add(m.group(1) + " " + m.group(2));
+    }
+    var expected = new ArrayList<String>();
+    expected.add("overall " + a.path("overall").path("availability").asText());
+    a.path("windows").forEach(w -> expected.add("window " + w.path("availability").asText("")));
+    expected.add("outside " + a.path("outside_faults").path("availability").asText());
+    assertThat(a.path("windows").size()).isPositive();
+    // Compare-and-set mismatches happen in this workload, and count as answered in both files.
+    assertThat(a.path("overall").path("cas_mismatch").asLong()).isPositive();
+    assertThat(a.path("overall").path("answered").asLong())
+        .isEqualTo(
+            a.path("overall").path("ok").asLong()
+                + a.path("overall").path("cas_mismatch").asLong());
+    assertThat(rows).isEqualTo(expected.stream().map(r -> r.replace("null", "")).toList());
+  }
+
+  @Test
+  void aNodeThatNeverCameBackIsAWarningNextToTheVerdict() throws IOException {
+    TestRun.Outcome outcome =
+        run(options("register", "kill", 12), false, d -> d.neverReady = java.util.Set.of("n2"));
+    RunDirectory run = outcome.run().orElseThrow();
+    JsonNode results = json(run.resultsJson());
+
+    assertThat(results.path("basis").path("nodes_down").toString())
+        .isEqualTo("[\"n2 (running, not ready)\"]");
+    assertThat(outcome.warnings())
+        .anySatisfy(w -> assertThat(w).startsWith("1 node never came back").contains("n2"));
+    assertThat(results.path("warnings").toString()).contains("never came back");
+    String html = java.nio.file.Files.readString(run.dir().resolve("report.html"));
+    assertThat(html).contains("id=\"fl-warnings\"").contains("n2 (running, not ready)");
+  }
+
+  @Test
+  void aRunWithNothingThinHasNoWarnings() throws IOException {
+    TestRun.Outcome outcome = run(options("register", "none", 13), false);
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
+    assertThat(outcome.warnings()).isEmpty();
+    JsonNode results = json(outcome.run().orElseThrow().resultsJson());
+    assertThat(results.path("warnings").size()).isZero();
+    assertThat(results.path("interrupted").asBoolean()).isFalse();
+  }
+
+  @Test
+  void anInterruptedRunHealsChecksAndWritesItsResultsMarkedInterrupted() throws Exception {
+    TestOptions o = options("register", "pause", 14);
+    TestOptions long60 =
+        new TestOptions(
+            o.nodes(),
+            o.workload(),
+            o.nemesis(),
+            Duration.ofSeconds(60),
+            o.concurrency(),
+            o.rate(),
+            o.protocol(),
+            o.seed(),
+            o.bug(),
+            1,
+            store,
+            o.recoveryWait(),
+            o.interval());
+    var testRun =
+        new TestRun(
+            long60,
+            (opts, dir) -> {
+              var d = new FakeDeployment(new FakeCluster(opts.nodeIds(), dir.work()), false);
+              deployments.add(d);
+              return d;
+            },
+            List.of("test"),
+            "abc1234",
+            new PrintStream(err, true),
+            false,
+            new TestRun.Timing(
+                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(50)));
+    var result = new java.util.concurrent.CompletableFuture<TestRun.Outcome>();
+    Thread t = new Thread(() -> result.complete(testRun.run()));
+    t.start();
+    org.awaitility.Awaitility.await()
+        .atMost(30, java.util.concurrent.TimeUnit.SECONDS)
+        .until(
+            () -> {
+              try (var dirs = java.nio.file.Files.walk(store)) {
+                return dirs.filter(p -> p.getFileName().toString().equals("history.jsonl"))
+                    .anyMatch(p -> p.toFile().length() > 2_000);
+              }
+            });
+    testRun.interrupt("SIGINT");
+    TestRun.Outcome outcome = result.get(50, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(outcome.summary()).startsWith("VALID (interrupted)  seed 14");
+    assertThat(outcome.warnings()).anySatisfy(w -> assertThat(w).contains("interrupted (SIGINT)"));
+    RunDirectory run = outcome.run().orElseThrow();
+    JsonNode results = json(run.resultsJson());
+    assertThat(results.path("interrupted").asBoolean()).isTrue();
+    assertThat(results.path("basis").path("interrupted").asText()).isEqualTo("SIGINT");
+    History h = HistoryFiles.read(run.historyJsonl());
+    // Stopped well before the time limit, and every fault it started was stopped.
+    assertThat(h.get(h.size() - 1).time()).isLessThan(Duration.ofSeconds(60).toNanos());
+    assertThat(java.nio.file.Files.readString(run.dir().resolve("report.html")))
+        .contains("interrupted (SIGINT)");
+    assertThat(run.nodes().resolve("n1/node.log")).exists();
+    FakeDeployment d = deployments.get(0);
+    assertThat(d.cluster.closed).isTrue();
+    assertThat(d.cluster.allRunning() || d.cluster.closed).isTrue();
+  }
+
+  @Test
+  void theSummaryLineNamesTheBugThatWasOn() {
+    TestOptions o = options("register", "none", 3);
+    TestOptions withBug =
+        new TestOptions(
+            o.nodes(),
+            o.workload(),
+            o.nemesis(),
+            o.timeLimit(),
+            o.concurrency(),
+            o.rate(),
+            o.protocol(),
+            o.seed(),
+            Optional.of("stale-read"),
+            1,
+            store,
+            o.recoveryWait(),
+            o.interval());
+    assertThat(run(withBug, true).summary()).startsWith("INVALID  seed 3  bug stale-read  ");
+    assertThat(run(o, true).summary()).doesNotContain("bug");
+  }
+
+  @Test
   void theSetWorkloadIsJudgedByItsAnalysis() throws IOException {
     TestRun.Outcome outcome = run(options("set", "kill", 9), false);
     assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
