@@ -30,6 +30,7 @@ import java.util.SplittableRandom;
 final class Linearizer<S, I> {
   private static final int POLL_MASK = 4095;
   private static final int MAX_STATES = 16;
+  private static final int READS_ASKED = 8;
 
   /** What the search found; op numbers are the partition's local ones. */
   record Outcome(
@@ -197,6 +198,9 @@ final class Linearizer<S, I> {
           int t = twin[op];
           if (t < 0 || (bits[t >>> 6] & (1L << t)) != 0) {
             S after = model.step(state, inputs[op]);
+            if (after != null && !readOnly[op] && after != state && strandsARead(node, after)) {
+              after = null;
+            }
             if (after != null) {
               bits[op >>> 6] |= 1L << op;
               long h = bitsHash ^ zobrist[op];
@@ -301,6 +305,27 @@ final class Linearizer<S, I> {
     } finally {
       memo.release();
     }
+  }
+
+  /**
+   * True when one of the next few unplaced read-only ops (in invocation order) could never be
+   * legal again once {@code after} is the state: then no way on from this configuration
+   * linearizes it. Every unplaced read must be placed some time, so asking any of them is sound;
+   * the nearest ones are the ones most likely to refuse, and asking only {@value #READS_ASKED} of
+   * them bounds the cost of a step.
+   */
+  private boolean strandsARead(int placed, S after) {
+    int asked = 0;
+    for (int node = next[0]; node != 0 && asked < READS_ASKED; node = next[node]) {
+      int op = nodeOp[node];
+      if (op >= 0 && node != placed && readOnly[op] && determinate[op]) {
+        asked++;
+        if (!model.canStillBeRead(after, inputs[op])) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private int[] ops(int[] stackNode, int depth) {

@@ -74,6 +74,10 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
   private final Map<Object, Integer> ids = new HashMap<>();
   private final List<Object> values = new ArrayList<>();
   private final Map<Long, Integer> appends = new HashMap<>();
+  // Slots some op other than an append or a read changes: their values may shrink or change.
+  private final java.util.BitSet rewritten = new java.util.BitSet();
+  // (value id, read value id) -> whether the read's value extends the value.
+  private final Map<Long, Boolean> extendsCache = new HashMap<>();
   private final int empty;
 
   private KvModel() {
@@ -146,6 +150,9 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     if (slot == keys.size()) {
       keys.add(key);
     }
+    if (kind == Kind.PUT || kind == Kind.DELETE || kind == Kind.CAS) {
+      rewritten.set(slot);
+    }
     return switch (kind) {
       case READ, GET -> new Input(kind, slot, key, id(call.completion().value()), ABSENT);
       case PUT -> new Input(kind, slot, key, id(call.invoke().value()), ABSENT);
@@ -188,6 +195,33 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     int id = id(String.valueOf(values.get(base)).concat(String.valueOf(values.get(suffix))));
     appends.put(pair, id);
     return id;
+  }
+
+  /**
+   * On a key that is only ever appended to, a value only grows: a read can still be satisfied only
+   * while the current value is a prefix of what it returned. (Every input is made before the
+   * search asks, so the set of rewritten keys is complete by then.)
+   */
+  @Override
+  public boolean canStillBeRead(State state, Input read) {
+    if (rewritten.get(read.slot)) {
+      return true;
+    }
+    int current = state.values[read.slot];
+    if (current == ABSENT) {
+      return true;
+    }
+    if (read.value == ABSENT) {
+      return false;
+    }
+    long pair = ((long) current << 32) | (read.value & 0xFFFFFFFFL);
+    Boolean known = extendsCache.get(pair);
+    if (known == null) {
+      known =
+          String.valueOf(values.get(read.value)).startsWith(String.valueOf(values.get(current)));
+      extendsCache.put(pair, known);
+    }
+    return known;
   }
 
   @Override

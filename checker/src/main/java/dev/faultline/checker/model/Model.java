@@ -54,6 +54,17 @@ public interface Model<S, I> {
   }
 
   /**
+   * False when no sequence of ops can take {@code state} to one where the read-only {@code read}
+   * is legal, so that a search holding an unplaced {@code read} may give this state up at once.
+   * Only asked for read-only inputs. The default, true, is always safe; a model answers false only
+   * where it knows, e.g. a key only ever appended to whose value is no longer a prefix of what the
+   * read returned.
+   */
+  default boolean canStillBeRead(S state, I read) {
+    return true;
+  }
+
+  /**
    * Why {@link #step} refuses the input in this state, in words, e.g. {@code read 3, but the
    * register holds 4}. Only asked when building a counterexample.
    */
