@@ -155,8 +155,8 @@ public final class AppendKvHistory {
   }
 
   /**
-   * Drops from one completed get, past the first third of the history, the token of an ok append
-   * on its key that completed before the get was invoked.
+   * Drops from one completed get, past the first third of the history, the token of an ok append on
+   * its key that completed before the get was invoked.
    */
   private static void corrupt(List<Op> ops, SplittableRandom rnd) {
     int n = ops.size();

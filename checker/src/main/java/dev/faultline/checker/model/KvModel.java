@@ -199,8 +199,8 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
 
   /**
    * On a key that is only ever appended to, a value only grows: a read can still be satisfied only
-   * while the current value is a prefix of what it returned. (Every input is made before the
-   * search asks, so the set of rewritten keys is complete by then.)
+   * while the current value is a prefix of what it returned. (Every input is made before the search
+   * asks, so the set of rewritten keys is complete by then.)
    */
   @Override
   public boolean canStillBeRead(State state, Input read) {
@@ -260,14 +260,31 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
 
   @Override
   public String describeState(State state) {
+    return describeState(state, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public String describeState(State state, int maxChars) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i < keys.size() && i < state.values.length; i++) {
       if (i > 0) {
         b.append(", ");
       }
-      b.append(Values.show(keys.get(i))).append(' ').append(show(state.values[i]));
+      if (b.length() > maxChars) {
+        break;
+      }
+      b.append(Values.show(keys.get(i))).append(' ');
+      int id = state.values[i];
+      Object v = id == ABSENT ? null : values.get(id);
+      // Cut a long value before showing it, so that a long string costs no more than the cut.
+      if (v instanceof String str && str.length() > maxChars) {
+        b.append(Values.show(str.substring(0, maxChars)));
+      } else {
+        b.append(show(id));
+      }
     }
-    return b.append('}').toString();
+    b.append('}');
+    return b.length() <= maxChars ? b.toString() : b.substring(0, maxChars) + "…";
   }
 
   private String show(int id) {
