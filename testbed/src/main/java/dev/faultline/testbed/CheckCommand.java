@@ -71,6 +71,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-split", description = "Check all keys as one object (kv model only).")
   boolean noSplit;
 
+  @Option(
+      names = "--all-keys",
+      description =
+          "Decide every key (default: stop the other keys' searches at the first invalid key).")
+  boolean allKeys;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
@@ -86,7 +92,10 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     CheckOptions options =
-        CheckOptions.defaults().withTimeout(parseDuration(timeout)).withSplit(!noSplit);
+        CheckOptions.defaults()
+            .withTimeout(parseDuration(timeout))
+            .withSplit(!noSplit)
+            .withStopAtFirstInvalid(!allKeys);
     if (threads != null) {
       if (threads < 1) {
         throw new CommandLine.ParameterException(
