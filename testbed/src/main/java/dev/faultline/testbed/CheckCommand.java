@@ -109,7 +109,7 @@ public final class CheckCommand implements Callable<Integer> {
     HistoryFormat used = HistoryInput.formatOf(file, fmt);
     History history = HistoryInput.read(file, used);
     CheckResult r = Checker.check(history, options);
-    print(o, r, used);
+    print(o, r, used, history);
     if (out != null) {
       ResultsJson.write(r, out.resolve("results.json"));
       CheckReportPage.write(history, r, out.resolve("check.html"));
@@ -134,16 +134,19 @@ public final class CheckCommand implements Callable<Integer> {
     };
   }
 
-  private void print(PrintWriter o, CheckResult r, HistoryFormat used) {
+  private void print(PrintWriter o, CheckResult r, HistoryFormat used, History history) {
     int[] counts = new int[3];
     for (KeyResult k : r.keys()) {
       counts[k.verdict().ordinal()]++;
     }
     o.printf(
         Locale.ROOT,
-        "%s  %s (%d ops, %d key%s, %.1f ms)%n",
+        "%s  %s (%d ops, %d calls, %d key%s, %.1f ms)%n",
         r.verdict().name(),
         file,
+        // Ops as `history stats` counts them (every line, nemesis events included); a call is an
+        // invocation with its completion.
+        history.size(),
         r.ops(),
         r.keys().size(),
         r.keys().size() == 1 ? "" : "s",

@@ -24,6 +24,16 @@ final class EdnParser {
   private int pos;
   private int line;
   private int lineStart;
+  private int depth;
+
+  /** How deep collections may nest; deeper input is refused rather than overflowing the stack. */
+  static final int MAX_DEPTH = 1000;
+
+  /**
+   * The longest number read: parsing a big integer takes time quadratic in its digits, and no
+   * history needs a number this long.
+   */
+  static final int MAX_NUMBER_CHARS = 1000;
 
   /** A parser over {@code text}, whose first character is at line {@code firstLine}, column 1. */
   EdnParser(String source, String text, int firstLine) {
@@ -80,6 +90,18 @@ final class EdnParser {
 
   /** Reads one form. */
   Object readValue() {
+    if (depth >= MAX_DEPTH) {
+      throw fail("values nested at most " + MAX_DEPTH + " deep", "deeper nesting");
+    }
+    depth++;
+    try {
+      return readForm();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Object readForm() {
     skipSpace();
     if (pos >= text.length()) {
       throw fail("a value", "end of input");
@@ -304,6 +326,14 @@ final class EdnParser {
                 && token.length() > 1
                 && Character.isDigit(token.charAt(1)));
     if (numeric) {
+      if (token.length() > MAX_NUMBER_CHARS) {
+        throw HistoryFormatException.expected(
+            source,
+            startLine,
+            col,
+            "a number of at most " + MAX_NUMBER_CHARS + " characters",
+            "one of " + token.length());
+      }
       Object n = parseNumber(token);
       if (n == null) {
         throw HistoryFormatException.expected(
