@@ -6,6 +6,7 @@ import dev.faultline.checker.CheckResult;
 import dev.faultline.checker.Checker;
 import dev.faultline.checker.Counterexample;
 import dev.faultline.checker.KeyResult;
+import dev.faultline.checker.ResultsEdn;
 import dev.faultline.checker.ResultsJson;
 import dev.faultline.checker.Verdict;
 import dev.faultline.checker.model.Models;
@@ -112,6 +113,7 @@ public final class CheckCommand implements Callable<Integer> {
     print(o, r, used, history);
     if (out != null) {
       ResultsJson.write(r, out.resolve("results.json"));
+      ResultsEdn.write(r, out.resolve("results.edn"));
       CheckReportPage.write(history, r, out.resolve("check.html"));
       // The same page a test run gets, so a history recorded elsewhere reads like one of ours.
       HistoryFiles.write(history, out.resolve("history.jsonl"), HistoryFormat.JSONL);
@@ -119,6 +121,8 @@ public final class CheckCommand implements Callable<Integer> {
       o.println(
           "wrote "
               + out.resolve("results.json")
+              + ", "
+              + out.resolve("results.edn")
               + ", "
               + out.resolve("check.html")
               + ", "
