@@ -49,7 +49,7 @@ final class Explanations {
             new Step(
                 part.invokePos[local],
                 m.describeInput(in),
-                state == null ? "?" : clip(m.describeState(state))));
+                state == null ? "?" : m.describeState(state, MAX_STATE_CHARS)));
       }
     }
     Counterexample cex = null;
@@ -83,7 +83,7 @@ final class Explanations {
         part.inputs.length,
         nanos,
         reason,
-        clip(m.describeState(init)),
+        m.describeState(init, MAX_STATE_CHARS),
         List.copyOf(steps),
         cex,
         out.steps(),
@@ -97,7 +97,7 @@ final class Explanations {
     int culprit = out.culprit();
     List<String> states = new ArrayList<>();
     for (Object s : out.states()) {
-      states.add(clip(m.describeState((S) s)));
+      states.add(m.describeState((S) s, MAX_STATE_CHARS));
     }
     S at = out.states().isEmpty() ? afterPrefix : (S) out.states().get(0);
     List<Candidate> candidates = new ArrayList<>();
@@ -112,7 +112,7 @@ final class Explanations {
       } else {
         why =
             "possible here (state becomes "
-                + clip(m.describeState(after))
+                + m.describeState(after, MAX_STATE_CHARS)
                 + "), but no order of the remaining ops fits after it";
       }
       candidates.add(new Candidate(part.invokePos[c], m.describeInput(in), why));
@@ -128,9 +128,5 @@ final class Explanations {
         List.copyOf(candidates),
         from,
         to);
-  }
-
-  private static String clip(String s) {
-    return s.length() <= MAX_STATE_CHARS ? s : s.substring(0, MAX_STATE_CHARS) + "…";
   }
 }

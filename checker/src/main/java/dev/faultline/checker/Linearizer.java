@@ -25,11 +25,13 @@ import java.util.SplittableRandom;
  * from multiplying the configurations by every subset of them.
  *
  * <p>Pure code: no threads, no clock. It polls the {@link Budget} every {@value #POLL_MASK} + 1
- * steps.
+ * steps. The search can run in slices of a given number of steps ({@link #advance}), so that a
+ * scheduler can share one thread fairly between keys.
  */
 final class Linearizer<S, I> {
   private static final int POLL_MASK = 4095;
   private static final int MAX_STATES = 16;
+  private static final int READS_ASKED = 8;
 
   /** What the search found; op numbers are the partition's local ones. */
   record Outcome(
@@ -157,150 +159,224 @@ final class Linearizer<S, I> {
     prev[next[call]] = call;
   }
 
+  // The search's position, kept between slices so that it can be resumed (see advance).
+  private long[] bits;
+  private long bitsHash;
+  private S state;
+  private int[] stackNode;
+  private S[] stackState;
+  private boolean[] forced;
+  private int depth;
+  private int okLeft;
+  private long steps;
+  private int node;
+  private MemoTable memo;
+  private Outcome outcome;
+
+  private int bestDepth = -1;
+  private int[] bestOrder = new int[0];
+  private int culprit = -1;
+  private final List<Object> bestStates = new ArrayList<>();
+  private int[] candidates = new int[0];
+
+  /** Searches to the end (or until the budget stops it). */
   Outcome run() {
-    int words = Math.max(1, (n + 63) >>> 6);
-    long[] bits = new long[words];
-    long bitsHash = 0;
-    S state = model.initialState();
-    int[] stackNode = new int[n];
-    @SuppressWarnings("unchecked")
-    S[] stackState = (S[]) new Object[n];
-    boolean[] forced = new boolean[n];
-    int depth = 0;
-    int okLeft = okCount;
-    long steps = 0;
+    Outcome out;
+    do {
+      out = advance(Long.MAX_VALUE);
+    } while (out == null);
+    return out;
+  }
 
-    int bestDepth = -1;
-    int[] bestOrder = new int[0];
-    int culprit = -1;
-    List<Object> bestStates = new ArrayList<>();
-    int[] candidates = new int[0];
+  /** Steps taken so far. */
+  long steps() {
+    return steps;
+  }
 
-    MemoTable memo = new MemoTable(words, budget);
+  /**
+   * Searches for up to {@code maxSteps} more steps: the outcome once decided (or stopped by the
+   * budget), null when the slice ran out first; the next call goes on where this one stopped. The
+   * memo table is released once an outcome is returned.
+   */
+  @SuppressWarnings("unchecked")
+  Outcome advance(long maxSteps) {
+    if (outcome != null) {
+      return outcome;
+    }
+    if (memo == null) {
+      int words = Math.max(1, (n + 63) >>> 6);
+      bits = new long[words];
+      state = model.initialState();
+      stackNode = new int[n];
+      stackState = (S[]) new Object[n];
+      forced = new boolean[n];
+      okLeft = okCount;
+      node = next[0];
+      memo = new MemoTable(words, budget);
+    }
     try {
-      int node = next[0];
-      while (okLeft > 0) {
-        if ((++steps & POLL_MASK) == 0 && budget.shouldStop()) {
-          return new Outcome(
+      outcome = search(steps + maxSteps < 0 ? Long.MAX_VALUE : steps + maxSteps);
+    } catch (MemoTable.Full full) {
+      outcome =
+          new Outcome(
               Verdict.UNKNOWN,
-              ops(stackNode, Math.max(depth, 0)),
+              bestOrder.length >= depth ? bestOrder : ops(stackNode, depth),
               -1,
               List.of(),
               new int[0],
               steps,
               memo.size(),
-              null);
-        }
-        int op = nodeOp[node];
-        if (op >= 0) {
-          boolean dead = false;
-          int t = twin[op];
-          if (t < 0 || (bits[t >>> 6] & (1L << t)) != 0) {
-            S after = model.step(state, inputs[op]);
-            if (after != null) {
-              bits[op >>> 6] |= 1L << op;
-              long h = bitsHash ^ zobrist[op];
-              if (memo.add(bits, h, after)) {
-                stackNode[depth] = node;
-                stackState[depth] = state;
-                forced[depth] = readOnly[op];
-                depth++;
-                state = after;
-                bitsHash = h;
-                lift(node);
-                if (determinate[op]) {
-                  okLeft--;
-                }
-                node = next[0];
-                continue;
+              "memo limit: the search's memo tables reached the cap of "
+                  + (budget.memoLimitBytes() >> 20)
+                  + " MiB");
+    }
+    if (outcome != null) {
+      memo.release();
+      stackState = null;
+    }
+    return outcome;
+  }
+
+  /** Releases the memory of a search that will not be resumed (another key decided the verdict). */
+  void abandon() {
+    if (outcome == null && memo != null) {
+      memo.release();
+      memo = null;
+      stackState = null;
+      outcome =
+          new Outcome(
+              Verdict.UNKNOWN, ops(stackNode, depth), -1, List.of(), new int[0], steps, 0, null);
+    }
+  }
+
+  private Outcome search(long stepLimit) {
+    while (okLeft > 0) {
+      if (steps == stepLimit) {
+        return null;
+      }
+      if ((++steps & POLL_MASK) == 0 && budget.shouldStop()) {
+        return new Outcome(
+            Verdict.UNKNOWN,
+            ops(stackNode, Math.max(depth, 0)),
+            -1,
+            List.of(),
+            new int[0],
+            steps,
+            memo.size(),
+            null);
+      }
+      int op = nodeOp[node];
+      if (op >= 0) {
+        boolean dead = false;
+        int t = twin[op];
+        if (t < 0 || (bits[t >>> 6] & (1L << t)) != 0) {
+          S after = model.step(state, inputs[op]);
+          if (after != null && !readOnly[op] && after != state && strandsARead(node, after)) {
+            after = null;
+          }
+          if (after != null) {
+            bits[op >>> 6] |= 1L << op;
+            long h = bitsHash ^ zobrist[op];
+            if (memo.add(bits, h, after)) {
+              stackNode[depth] = node;
+              stackState[depth] = state;
+              forced[depth] = readOnly[op];
+              depth++;
+              state = after;
+              bitsHash = h;
+              lift(node);
+              if (determinate[op]) {
+                okLeft--;
               }
-              bits[op >>> 6] &= ~(1L << op);
-              // Placing a legal read-only op now loses nothing, so once that configuration has
-              // been explored, so has everything reachable from this one.
-              dead = readOnly[op];
+              node = next[0];
+              continue;
             }
-          }
-          if (!dead) {
-            node = next[node];
-            continue;
-          }
-        } else {
-          int blocked = -1 - op;
-          // The most telling failure is the one that got furthest through the history in real
-          // time (as Knossos reports it), and among those the longest prefix.
-          boolean further =
-              culprit < 0
-                  || completePos[blocked] > completePos[culprit]
-                  || (blocked == culprit && depth > bestDepth);
-          if (further) {
-            bestDepth = depth;
-            bestOrder = ops(stackNode, depth);
-            culprit = blocked;
-            bestStates.clear();
-            bestStates.add(state);
-            candidates = callsBefore(node);
-          } else if (depth == bestDepth
-              && blocked == culprit
-              && bestStates.size() < MAX_STATES
-              && !bestStates.contains(state)) {
-            bestStates.add(state);
+            bits[op >>> 6] &= ~(1L << op);
+            // Placing a legal read-only op now loses nothing, so once that configuration has
+            // been explored, so has everything reachable from this one.
+            dead = readOnly[op];
           }
         }
-        // Backtrack: undo choices up to the last one that was not forced, then try what follows
-        // it in the list.
-        while (true) {
-          if (depth == 0) {
-            return new Outcome(
-                Verdict.INVALID,
-                bestOrder,
-                culprit,
-                List.copyOf(bestStates),
-                candidates,
-                steps,
-                memo.size(),
-                null);
-          }
-          depth--;
-          node = stackNode[depth];
-          state = stackState[depth];
-          stackState[depth] = null;
-          int undone = nodeOp[node];
-          bits[undone >>> 6] &= ~(1L << undone);
-          bitsHash ^= zobrist[undone];
-          unlift(node);
-          if (determinate[undone]) {
-            okLeft++;
-          }
-          if (!forced[depth]) {
-            node = next[node];
-            break;
-          }
+        if (!dead) {
+          node = next[node];
+          continue;
+        }
+      } else {
+        int blocked = -1 - op;
+        // The most telling failure is the one that got furthest through the history in real
+        // time (as Knossos reports it), and among those the longest prefix.
+        boolean further =
+            culprit < 0
+                || completePos[blocked] > completePos[culprit]
+                || (blocked == culprit && depth > bestDepth);
+        if (further) {
+          bestDepth = depth;
+          bestOrder = ops(stackNode, depth);
+          culprit = blocked;
+          bestStates.clear();
+          bestStates.add(state);
+          candidates = callsBefore(node);
+        } else if (depth == bestDepth
+            && blocked == culprit
+            && bestStates.size() < MAX_STATES
+            && !bestStates.contains(state)) {
+          bestStates.add(state);
         }
       }
-      return new Outcome(
-          Verdict.VALID,
-          ops(stackNode, depth),
-          -1,
-          List.of(),
-          new int[0],
-          steps,
-          memo.size(),
-          null);
-    } catch (MemoTable.Full full) {
-      return new Outcome(
-          Verdict.UNKNOWN,
-          bestOrder.length >= depth ? bestOrder : ops(stackNode, depth),
-          -1,
-          List.of(),
-          new int[0],
-          steps,
-          memo.size(),
-          "memo limit: the search's memo tables reached the cap of "
-              + (budget.memoLimitBytes() >> 20)
-              + " MiB");
-    } finally {
-      memo.release();
+      // Backtrack: undo choices up to the last one that was not forced, then try what follows
+      // it in the list.
+      while (true) {
+        if (depth == 0) {
+          return new Outcome(
+              Verdict.INVALID,
+              bestOrder,
+              culprit,
+              List.copyOf(bestStates),
+              candidates,
+              steps,
+              memo.size(),
+              null);
+        }
+        depth--;
+        node = stackNode[depth];
+        state = stackState[depth];
+        stackState[depth] = null;
+        int undone = nodeOp[node];
+        bits[undone >>> 6] &= ~(1L << undone);
+        bitsHash ^= zobrist[undone];
+        unlift(node);
+        if (determinate[undone]) {
+          okLeft++;
+        }
+        if (!forced[depth]) {
+          node = next[node];
+          break;
+        }
+      }
     }
+    return new Outcome(
+        Verdict.VALID, ops(stackNode, depth), -1, List.of(), new int[0], steps, memo.size(), null);
+  }
+
+  /**
+   * True when one of the next few unplaced read-only ops (in invocation order) could never be legal
+   * again once {@code after} is the state: then no way on from this configuration linearizes it.
+   * Every unplaced read must be placed some time, so asking any of them is sound; the nearest ones
+   * are the ones most likely to refuse, and asking only {@value #READS_ASKED} of them bounds the
+   * cost of a step.
+   */
+  private boolean strandsARead(int placed, S after) {
+    int asked = 0;
+    for (int node = next[0]; node != 0 && asked < READS_ASKED; node = next[node]) {
+      int op = nodeOp[node];
+      if (op >= 0 && node != placed && readOnly[op] && determinate[op]) {
+        asked++;
+        if (!model.canStillBeRead(after, inputs[op])) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private int[] ops(int[] stackNode, int depth) {

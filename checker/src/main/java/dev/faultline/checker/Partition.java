@@ -45,6 +45,11 @@ final class Partition<S, I> {
   }
 
   Linearizer.Outcome search(Budget budget) {
-    return new Linearizer<>(model, inputs, invokePos, completePos, budget).run();
+    return searcher(budget).run();
+  }
+
+  /** A fresh search of this key, to be run in slices. */
+  Linearizer<S, I> searcher(Budget budget) {
+    return new Linearizer<>(model, inputs, invokePos, completePos, budget);
   }
 }

@@ -10,9 +10,10 @@ import java.util.Objects;
 
 /**
  * Decides linearizability of a small kv history by trying every order of its ops consistent with
- * real time, on a plain map (or a plain set, for add/read histories): no memo, no partitioning, no
- * shared code with the checker's models. Ok ops must all be placed; info and pending ops may be
- * placed after their invocation or left out; failed ops and indeterminate reads are left out.
+ * real time, on a plain map (or a plain set, for add/read histories; strings for append/get): no
+ * memo, no partitioning, no shared code with the checker's models. Ok ops must all be placed; info
+ * and pending ops may be placed after their invocation or left out; failed ops and indeterminate
+ * reads are left out.
  */
 final class BruteForceOracle {
   private final List<Call> calls = new ArrayList<>();
@@ -25,7 +26,7 @@ final class BruteForceOracle {
       if (c.outcome() == Call.Outcome.FAIL) {
         continue;
       }
-      if (c.f().equals("read") && c.isIndeterminate()) {
+      if ((c.f().equals("read") || c.f().equals("get")) && c.isIndeterminate()) {
         continue;
       }
       calls.add(c);
@@ -106,8 +107,15 @@ final class BruteForceOracle {
           return have.equals(new java.util.HashSet<>(seen)) ? state : null;
         }
         return Objects.equals(current, c.completion().value()) ? state : null;
-      case "write":
+      case "write", "put":
         next.put(key, c.invoke().value());
+        return next;
+      case "get":
+        return Objects.equals(current == null ? "" : current, c.completion().value())
+            ? state
+            : null;
+      case "append":
+        next.put(key, (current == null ? "" : (String) current) + c.invoke().value());
         return next;
       case "delete":
         next.remove(key);

@@ -42,6 +42,14 @@ class OraclePropertyTest {
     assertThat(r.verdict()).as("%s", h.ops()).isEqualTo(oracle(h));
   }
 
+  @Property(tries = 800)
+  void appendGetCheckAgreesWithBruteForce(
+      @ForAll long seed, @ForAll @IntRange(min = 1, max = 2) int keys, @ForAll boolean puts) {
+    History h = RandomHistories.appends(seed, 6, 14, keys, puts);
+    CheckResult r = Checker.check(h, options().withModel(KvModel.create()));
+    assertThat(r.verdict()).as("%s", h.ops()).isEqualTo(oracle(h));
+  }
+
   @Property(tries = 400)
   void casRegisterCheckAgreesWithBruteForce(@ForAll long seed) {
     History h = RandomHistories.interleaved(seed, 6, 14, 1, false);

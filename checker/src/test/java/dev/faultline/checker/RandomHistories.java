@@ -160,6 +160,103 @@ final class RandomHistories {
     return b.build();
   }
 
+  /**
+   * Random interleavings of {@code append} and {@code get} (Porcupine's kv) on up to {@code keys}
+   * keys, with a {@code put} now and then when {@code puts}: a get returns the key's string at some
+   * point of its call, sometimes with a token dropped or two swapped, so both verdicts come up; a
+   * share of calls end info or fail.
+   */
+  static History appends(long seed, int maxProcs, int maxCalls, int keys, boolean puts) {
+    Random rnd = new Random(seed);
+    HistoryBuilder b = new HistoryBuilder();
+    Map<Integer, Op> open = new HashMap<>();
+    Map<Integer, String> seenAt = new HashMap<>();
+    List<Integer> procs = new ArrayList<>();
+    int nextProc = 1 + rnd.nextInt(maxProcs);
+    for (int i = 0; i < nextProc; i++) {
+      procs.add(i);
+    }
+    Map<String, String> store = new HashMap<>();
+    int calls = 1 + rnd.nextInt(maxCalls);
+    int invoked = 0;
+    long time = 0;
+    int token = 0;
+    while (invoked < calls || !open.isEmpty()) {
+      boolean canInvoke = invoked < calls && open.size() < procs.size();
+      if (canInvoke && (open.isEmpty() || rnd.nextBoolean())) {
+        List<Integer> idle = new ArrayList<>(procs);
+        idle.removeAll(open.keySet());
+        int p = idle.get(rnd.nextInt(idle.size()));
+        String key = KEYS[rnd.nextInt(keys)];
+        int kind = rnd.nextInt(puts ? 5 : 4);
+        Op op =
+            kind < 2
+                ? new Op(0, time++, p, OpType.INVOKE, "get", key, null, null, null)
+                : new Op(
+                    0,
+                    time++,
+                    p,
+                    OpType.INVOKE,
+                    kind == 4 ? "put" : "append",
+                    key,
+                    "<" + token++ + ">",
+                    null,
+                    null);
+        // The op takes effect at its invocation or (below) at its completion.
+        if (!op.f().equals("get") && rnd.nextBoolean()) {
+          apply(store, op);
+          seenAt.put(p, "applied");
+        } else {
+          seenAt.put(p, store.getOrDefault(key, ""));
+        }
+        open.put(p, b.add(op));
+        invoked++;
+      } else {
+        List<Integer> busy = new ArrayList<>(open.keySet());
+        int p = busy.get(rnd.nextInt(busy.size()));
+        Op inv = open.remove(p);
+        int roll = rnd.nextInt(10);
+        OpType type = roll < 8 ? OpType.OK : roll == 8 ? OpType.FAIL : OpType.INFO;
+        Object value = inv.value();
+        if (inv.f().equals("get")) {
+          String now = store.getOrDefault((String) inv.key(), "");
+          String seen = rnd.nextBoolean() ? seenAt.get(p) : now;
+          int fiddle = rnd.nextInt(6);
+          if (fiddle == 0 && seen.indexOf('<') >= 0) {
+            int from = seen.indexOf('<', rnd.nextInt(seen.length()));
+            from = from < 0 ? seen.indexOf('<') : from;
+            seen = seen.substring(0, from) + seen.substring(seen.indexOf('>', from) + 1);
+          } else if (fiddle == 1) {
+            seen = seen + "<x>";
+          }
+          value = type == OpType.OK ? seen : null;
+        } else if (!"applied".equals(seenAt.get(p)) && type != OpType.FAIL) {
+          if (type == OpType.OK || rnd.nextBoolean()) {
+            apply(store, inv);
+          }
+        }
+        if (type == OpType.FAIL && "applied".equals(seenAt.get(p))) {
+          type = OpType.INFO;
+        }
+        b.add(new Op(0, time++, p, type, inv.f(), inv.key(), value, null, null));
+        if (type == OpType.INFO) {
+          procs.remove(Integer.valueOf(p));
+          procs.add(nextProc++);
+        }
+      }
+    }
+    return b.build();
+  }
+
+  private static void apply(Map<String, String> store, Op op) {
+    String key = (String) op.key();
+    if (op.f().equals("put")) {
+      store.put(key, (String) op.value());
+    } else {
+      store.put(key, store.getOrDefault(key, "") + op.value());
+    }
+  }
+
   private static Object likely(Random rnd, List<Object> seen) {
     return seen == null || seen.isEmpty() || rnd.nextInt(3) == 0
         ? value(rnd)

@@ -56,21 +56,35 @@ public final class BenchCheckerCommand implements Callable<Integer> {
       description = "Threads for the parallel runs (default: the number of cores).")
   Integer threads;
 
-  @Option(names = "--explain", description = "Also describe every state (as `check` does).")
-  boolean explain;
+  @Option(
+      names = "--no-explain",
+      description =
+          "Do not describe the states of the linearization found (`check` describes them, so by"
+              + " default this does too).")
+  boolean noExplain;
+
+  @Option(
+      names = "--all-keys",
+      description =
+          "Decide every key, as `check --all-keys` does (default: stop at the first invalid key,"
+              + " as `check` does).")
+  boolean allKeys;
 
   @Option(
       names = "--generate-kv",
       paramLabel = "CALLS",
       description =
-          "Generate a seeded kv history of CALLS calls (1000 keys, 50 clients, 5% info) and check"
+          "Generate a seeded kv history of CALLS calls (1000 keys, 50 clients, 5%% info) and check"
               + " it.")
   Integer generateKv;
 
   @Option(names = "--seed", defaultValue = "1", description = "Generator seed (default 1).")
   long seed;
 
-  @Option(names = "--timeout", defaultValue = "120s", description = "Budget per check.")
+  @Option(
+      names = "--timeout",
+      defaultValue = "60s",
+      description = "Budget per check, as `check --timeout` (default ${DEFAULT-VALUE}).")
   String timeout;
 
   private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
@@ -85,18 +99,23 @@ public final class BenchCheckerCommand implements Callable<Integer> {
           spec.commandLine(), "give a folder of histories, or --generate-kv CALLS");
     }
     int cores = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+    // The options `check` uses by default, changed only where a flag says so: the figures are
+    // those of the command a user runs.
     CheckOptions base =
         CheckOptions.defaults()
             .withTimeout(CheckCommand.parseDuration(timeout))
             .withSplit(!noSplit)
-            .withExplain(explain);
+            .withExplain(!noExplain)
+            .withStopAtFirstInvalid(!allKeys);
     o.printf(
         Locale.ROOT,
-        "JDK %s, %d cores, max heap %d MiB, split %s, warm-up %d, runs %d%n",
+        "JDK %s, %d cores, max heap %d MiB, split %s, explain %s, %s, warm-up %d, runs %d%n",
         System.getProperty("java.version"),
         Runtime.getRuntime().availableProcessors(),
         Runtime.getRuntime().maxMemory() >> 20,
         !noSplit,
+        !noExplain,
+        allKeys ? "every key decided" : "stop at first invalid key",
         warmup,
         runs);
     if (dir != null) {

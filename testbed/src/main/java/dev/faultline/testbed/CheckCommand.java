@@ -6,6 +6,7 @@ import dev.faultline.checker.CheckResult;
 import dev.faultline.checker.Checker;
 import dev.faultline.checker.Counterexample;
 import dev.faultline.checker.KeyResult;
+import dev.faultline.checker.ResultsEdn;
 import dev.faultline.checker.ResultsJson;
 import dev.faultline.checker.Verdict;
 import dev.faultline.checker.model.Models;
@@ -81,6 +82,12 @@ public final class CheckCommand implements Callable<Integer> {
   @Option(names = "--no-split", description = "Check all keys as one object (kv model only).")
   boolean noSplit;
 
+  @Option(
+      names = "--all-keys",
+      description =
+          "Decide every key (default: stop the other keys' searches at the first invalid key).")
+  boolean allKeys;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
@@ -115,7 +122,10 @@ public final class CheckCommand implements Callable<Integer> {
       }
     }
     CheckOptions options =
-        CheckOptions.defaults().withTimeout(parseDuration(timeout)).withSplit(!noSplit);
+        CheckOptions.defaults()
+            .withTimeout(parseDuration(timeout))
+            .withSplit(!noSplit)
+            .withStopAtFirstInvalid(!allKeys);
     if (threads != null) {
       if (threads < 1) {
         throw new CommandLine.ParameterException(
@@ -129,9 +139,10 @@ public final class CheckCommand implements Callable<Integer> {
     HistoryFormat used = HistoryInput.formatOf(file, fmt);
     History history = HistoryInput.read(file, used);
     CheckResult r = Checker.check(history, options);
-    print(o, r, used);
+    print(o, r, used, history);
     if (out != null) {
       ResultsJson.write(r, out.resolve("results.json"));
+      ResultsEdn.write(r, out.resolve("results.edn"));
       CheckReportPage.write(history, r, out.resolve("check.html"));
       // The same page a test run gets, so a history recorded elsewhere reads like one of ours.
       HistoryFiles.write(history, out.resolve("history.jsonl"), HistoryFormat.JSONL);
@@ -139,6 +150,8 @@ public final class CheckCommand implements Callable<Integer> {
       o.println(
           "wrote "
               + out.resolve("results.json")
+              + ", "
+              + out.resolve("results.edn")
               + ", "
               + out.resolve("check.html")
               + ", "
@@ -154,16 +167,19 @@ public final class CheckCommand implements Callable<Integer> {
     };
   }
 
-  private void print(PrintWriter o, CheckResult r, HistoryFormat used) {
+  private void print(PrintWriter o, CheckResult r, HistoryFormat used, History history) {
     int[] counts = new int[3];
     for (KeyResult k : r.keys()) {
       counts[k.verdict().ordinal()]++;
     }
     o.printf(
         Locale.ROOT,
-        "%s  %s (%d ops, %d key%s, %.1f ms)%n",
+        "%s  %s (%d ops, %d calls, %d key%s, %.1f ms)%n",
         r.verdict().name(),
         file,
+        // Ops as `history stats` counts them (every line, nemesis events included); a call is an
+        // invocation with its completion.
+        history.size(),
         r.ops(),
         r.keys().size(),
         r.keys().size() == 1 ? "" : "s",

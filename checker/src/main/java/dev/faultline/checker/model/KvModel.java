@@ -74,6 +74,10 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
   private final Map<Object, Integer> ids = new HashMap<>();
   private final List<Object> values = new ArrayList<>();
   private final Map<Long, Integer> appends = new HashMap<>();
+  // Slots some op other than an append or a read changes: their values may shrink or change.
+  private final java.util.BitSet rewritten = new java.util.BitSet();
+  // (value id, read value id) -> whether the read's value extends the value.
+  private final Map<Long, Boolean> extendsCache = new HashMap<>();
   private final int empty;
 
   private KvModel() {
@@ -146,6 +150,9 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     if (slot == keys.size()) {
       keys.add(key);
     }
+    if (kind == Kind.PUT || kind == Kind.DELETE || kind == Kind.CAS) {
+      rewritten.set(slot);
+    }
     return switch (kind) {
       case READ, GET -> new Input(kind, slot, key, id(call.completion().value()), ABSENT);
       case PUT -> new Input(kind, slot, key, id(call.invoke().value()), ABSENT);
@@ -190,6 +197,33 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
     return id;
   }
 
+  /**
+   * On a key that is only ever appended to, a value only grows: a read can still be satisfied only
+   * while the current value is a prefix of what it returned. (Every input is made before the search
+   * asks, so the set of rewritten keys is complete by then.)
+   */
+  @Override
+  public boolean canStillBeRead(State state, Input read) {
+    if (rewritten.get(read.slot)) {
+      return true;
+    }
+    int current = state.values[read.slot];
+    if (current == ABSENT) {
+      return true;
+    }
+    if (read.value == ABSENT) {
+      return false;
+    }
+    long pair = ((long) current << 32) | (read.value & 0xFFFFFFFFL);
+    Boolean known = extendsCache.get(pair);
+    if (known == null) {
+      known =
+          String.valueOf(values.get(read.value)).startsWith(String.valueOf(values.get(current)));
+      extendsCache.put(pair, known);
+    }
+    return known;
+  }
+
   @Override
   public boolean isReadOnly(Input in) {
     return in.kind == Kind.READ || in.kind == Kind.GET;
@@ -226,14 +260,31 @@ public final class KvModel implements Model<KvModel.State, KvModel.Input> {
 
   @Override
   public String describeState(State state) {
+    return describeState(state, Integer.MAX_VALUE);
+  }
+
+  @Override
+  public String describeState(State state, int maxChars) {
     StringBuilder b = new StringBuilder("{");
     for (int i = 0; i < keys.size() && i < state.values.length; i++) {
       if (i > 0) {
         b.append(", ");
       }
-      b.append(Values.show(keys.get(i))).append(' ').append(show(state.values[i]));
+      if (b.length() > maxChars) {
+        break;
+      }
+      b.append(Values.show(keys.get(i))).append(' ');
+      int id = state.values[i];
+      Object v = id == ABSENT ? null : values.get(id);
+      // Cut a long value before showing it, so that a long string costs no more than the cut.
+      if (v instanceof String str && str.length() > maxChars) {
+        b.append(Values.show(str.substring(0, maxChars)));
+      } else {
+        b.append(show(id));
+      }
     }
-    return b.append('}').toString();
+    b.append('}');
+    return b.length() <= maxChars ? b.toString() : b.substring(0, maxChars) + "…";
   }
 
   private String show(int id) {

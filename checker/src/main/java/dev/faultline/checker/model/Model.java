@@ -54,6 +54,17 @@ public interface Model<S, I> {
   }
 
   /**
+   * False when no sequence of ops can take {@code state} to one where the read-only {@code read} is
+   * legal, so that a search holding an unplaced {@code read} may give this state up at once. Only
+   * asked for read-only inputs. The default, true, is always safe; a model answers false only where
+   * it knows, e.g. a key only ever appended to whose value is no longer a prefix of what the read
+   * returned.
+   */
+  default boolean canStillBeRead(S state, I read) {
+    return true;
+  }
+
+  /**
    * Why {@link #step} refuses the input in this state, in words, e.g. {@code read 3, but the
    * register holds 4}. Only asked when building a counterexample.
    */
@@ -64,6 +75,16 @@ public interface Model<S, I> {
 
   /** The state in words, e.g. {@code 4} or {@code {x "a", y absent}}. */
   String describeState(S state);
+
+  /**
+   * The state in words, cut to about {@code maxChars} characters (an ellipsis marks the cut). A
+   * model whose states can be long builds only what is shown: explaining a valid history describes
+   * the state after every op.
+   */
+  default String describeState(S state, int maxChars) {
+    String s = describeState(state);
+    return s.length() <= maxChars ? s : s.substring(0, maxChars) + "…";
+  }
 
   /**
    * True when the model describes one object per key, so that a history with several keys must be

@@ -123,7 +123,7 @@ final class EdnHistoryReader {
     if (requireKey && !EdnOpDecoder.hasKey(m)) {
       throw p.failAt(at, "a Porcupine kv op with :key", "a map without it");
     }
-    ops.add(EdnOpDecoder.decode(p, m, where, at));
+    ops.add(EdnOpDecoder.decode(p, m, where, at, !requireKey));
     positions.add(at);
   }
 }

@@ -31,7 +31,11 @@ final class EdnOpDecoder {
    * required key is missing.
    */
   static Op decode(
-      EdnParser p, Map<Object, Object> m, Map<Object, Long> positions, long mapPosition) {
+      EdnParser p,
+      Map<Object, Object> m,
+      Map<Object, Long> positions,
+      long mapPosition,
+      boolean unwrapTuples) {
     long process = process(p, m, positions, mapPosition);
     Object rawType = require(p, m, TYPE, mapPosition, ":type");
     OpType type = rawType instanceof Keyword k ? OpType.fromWire(k.name()) : null;
@@ -60,9 +64,17 @@ final class EdnOpDecoder {
     }
     Object key = m.containsKey(KEY) ? Values.normalize(m.get(KEY)) : null;
     Object value = Values.normalize(m.get(VALUE));
+    if (key != null && unwrapTuples && value instanceof List<?> t && isTupleOf(key, t)) {
+      // Faultline's own EDN: the key both as :key and as the tuple Jepsen reads.
+      value = t.get(1);
+    }
     String node = m.get(NODE) == null ? null : text(m.get(NODE));
     String error = m.get(ERROR) == null ? null : text(m.get(ERROR));
     return new Op(0, time, process, type, Names.intern(f), key, value, node, error);
+  }
+
+  private static boolean isTupleOf(Object key, List<?> t) {
+    return t.size() == 2 && key.equals(t.get(0));
   }
 
   /** True when the map carries a {@code :key} field. */

@@ -24,6 +24,16 @@ final class EdnParser {
   private int pos;
   private int line;
   private int lineStart;
+  private int depth;
+
+  /** How deep collections may nest; deeper input is refused rather than overflowing the stack. */
+  static final int MAX_DEPTH = 1000;
+
+  /**
+   * The longest number read: parsing a big integer takes time quadratic in its digits, and no
+   * history needs a number this long.
+   */
+  static final int MAX_NUMBER_CHARS = 1000;
 
   /** A parser over {@code text}, whose first character is at line {@code firstLine}, column 1. */
   EdnParser(String source, String text, int firstLine) {
@@ -80,6 +90,18 @@ final class EdnParser {
 
   /** Reads one form. */
   Object readValue() {
+    if (depth >= MAX_DEPTH) {
+      throw fail("values nested at most " + MAX_DEPTH + " deep", "deeper nesting");
+    }
+    depth++;
+    try {
+      return readForm();
+    } finally {
+      depth--;
+    }
+  }
+
+  private Object readForm() {
     skipSpace();
     if (pos >= text.length()) {
       throw fail("a value", "end of input");
@@ -196,6 +218,16 @@ final class EdnParser {
       readValue();
       return readValue();
     }
+    if (c == '#') {
+      advance();
+      String name = readToken();
+      return switch (name) {
+        case "Inf" -> Double.POSITIVE_INFINITY;
+        case "-Inf" -> Double.NEGATIVE_INFINITY;
+        case "NaN" -> Double.NaN;
+        default -> throw fail("##Inf, ##-Inf or ##NaN", "`##" + name + "`");
+      };
+    }
     if (c == '"') {
       return readString(); // a regex: kept as its source text
     }
@@ -304,6 +336,14 @@ final class EdnParser {
                 && token.length() > 1
                 && Character.isDigit(token.charAt(1)));
     if (numeric) {
+      if (token.length() > MAX_NUMBER_CHARS) {
+        throw HistoryFormatException.expected(
+            source,
+            startLine,
+            col,
+            "a number of at most " + MAX_NUMBER_CHARS + " characters",
+            "one of " + token.length());
+      }
       Object n = parseNumber(token);
       if (n == null) {
         throw HistoryFormatException.expected(
@@ -319,8 +359,32 @@ final class EdnParser {
     };
   }
 
-  /** Parses an EDN integer (optional N suffix) or float (optional M suffix), or returns null. */
+  /**
+   * Parses an EDN integer (optional N suffix), float (optional M suffix, exponent) or Clojure ratio
+   * ({@code 3/2}, as Jepsen histories hold them: a ratio that is a whole number becomes that
+   * integer, any other a double), or returns null.
+   */
   static Object parseNumber(String token) {
+    int slash = token.indexOf('/');
+    if (slash > 0) {
+      Object num = parseNumber(token.substring(0, slash));
+      Object den = parseNumber(token.substring(slash + 1));
+      if (!(isInteger(num) && isInteger(den)) || token.charAt(slash + 1) == '-') {
+        return null;
+      }
+      BigInteger n = new BigInteger(num.toString());
+      BigInteger d = new BigInteger(den.toString());
+      if (d.signum() == 0) {
+        return null;
+      }
+      BigInteger[] qr = n.divideAndRemainder(d);
+      if (qr[1].signum() == 0) {
+        return qr[0].bitLength() < 64 ? (Object) qr[0].longValue() : qr[0];
+      }
+      return new BigDecimal(n)
+          .divide(new BigDecimal(d), java.math.MathContext.DECIMAL64)
+          .doubleValue();
+    }
     try {
       if (token.endsWith("N")) {
         BigInteger big = new BigInteger(token.substring(0, token.length() - 1));
@@ -355,6 +419,10 @@ final class EdnParser {
     } catch (NumberFormatException e) {
       return null;
     }
+  }
+
+  private static boolean isInteger(Object n) {
+    return n instanceof Long || n instanceof BigInteger;
   }
 
   private String readToken() {

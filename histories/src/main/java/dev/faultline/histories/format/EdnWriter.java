@@ -10,8 +10,10 @@ import java.util.Map;
 
 /**
  * Writes ops as Jepsen EDN, one map per line: {@code :type} and {@code :f} as keywords, the nemesis
- * as {@code :process :nemesis}, and the key as its own {@code :key} field so that JSON Lines to EDN
- * and back is exact.
+ * as {@code :process :nemesis}. An op on a key is written the way Jepsen's {@code
+ * jepsen.independent} and Knossos read independent keys, its value as the tuple {@code [key
+ * value]}; the key is also written as its own {@code :key} field (which Jepsen ignores), so that
+ * reading it back unwraps exactly what was wrapped and JSON Lines to EDN and back is exact.
  */
 public final class EdnWriter implements OpWriter {
   private final Writer out;
@@ -55,9 +57,15 @@ public final class EdnWriter implements OpWriter {
     if (op.key() != null) {
       b.append(", :key ");
       appendValue(op.key(), b);
+      b.append(", :value [");
+      appendValue(op.key(), b);
+      b.append(' ');
+      appendValue(op.value(), b);
+      b.append(']');
+    } else {
+      b.append(", :value ");
+      appendValue(op.value(), b);
     }
-    b.append(", :value ");
-    appendValue(op.value(), b);
     if (op.node() != null) {
       b.append(", :node ");
       appendString(op.node(), b);
@@ -67,6 +75,13 @@ public final class EdnWriter implements OpWriter {
       appendString(op.error(), b);
     }
     b.append('}');
+  }
+
+  /** A history value in EDN, as this writer writes it. */
+  public static String value(Object v) {
+    StringBuilder b = new StringBuilder();
+    appendValue(v, b);
+    return b.toString();
   }
 
   /** Appends a history value in EDN; map keys are written as strings, as {@link Op} holds them. */

@@ -60,6 +60,12 @@ public final class HistoryFiles {
     try (BufferedReader in =
         new BufferedReader(Files.newBufferedReader(file, StandardCharsets.UTF_8), BUFFER)) {
       return reader.read(in);
+    } catch (java.nio.charset.CharacterCodingException e) {
+      HistoryFormatException located = Utf8Text.firstMalformed(file.toString(), file);
+      if (located != null) {
+        throw located;
+      }
+      throw e;
     }
   }
 

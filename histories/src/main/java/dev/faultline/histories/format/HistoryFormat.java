@@ -99,6 +99,12 @@ public enum HistoryFormat {
       }
       throw HistoryFormatException.expected(
           source, Math.max(lineNo, 1), 1, "a history", "an empty file");
+    } catch (java.nio.charset.CharacterCodingException e) {
+      HistoryFormatException located = Utf8Text.firstMalformed(source, file);
+      if (located != null) {
+        throw located;
+      }
+      throw e;
     }
   }
 

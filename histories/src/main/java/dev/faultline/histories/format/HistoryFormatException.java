@@ -11,9 +11,12 @@ public class HistoryFormatException extends RuntimeException {
   private final int line;
   private final int column;
 
+  /** The longest detail a message carries; what a bad file holds can be megabytes long. */
+  static final int MAX_DETAIL = 300;
+
   /** A failure whose detail already reads {@code expected X, found Y}. */
   public HistoryFormatException(String source, int line, int column, String detail) {
-    super(source + ":" + line + ":" + column + ": " + detail);
+    super(source + ":" + line + ":" + column + ": " + cut(detail, MAX_DETAIL));
     this.source = source;
     this.line = line;
     this.column = column;
@@ -23,7 +26,20 @@ public class HistoryFormatException extends RuntimeException {
   public static HistoryFormatException expected(
       String source, int line, int column, String expected, String found) {
     return new HistoryFormatException(
-        source, line, column, "expected " + expected + ", found " + found);
+        source, line, column, "expected " + cut(expected, 140) + ", found " + cut(found, 140));
+  }
+
+  /**
+   * {@code text} cut to about {@code max} characters, saying how long it was, on one line; a
+   * backquoted token keeps its closing quote.
+   */
+  static String cut(String text, int max) {
+    String one = text.replace('\n', ' ').replace('\r', ' ');
+    if (one.length() <= max) {
+      return one;
+    }
+    String close = one.endsWith("`") ? "`" : "";
+    return one.substring(0, max - 40) + "…" + close + " (" + one.length() + " characters)";
   }
 
   /** The file (or other source) the history came from, as named to the reader. */

@@ -12,9 +12,10 @@ import java.util.Map;
 
 /**
  * Reads Jepsen's text log, the lines {@code INFO jepsen.util - 3\t:invoke\t:read\tnil} of a run's
- * {@code jepsen.log}; other log lines are skipped. An {@code :info} completion whose value is a
- * keyword (such as {@code :timed-out}) is a reason, not a value: it becomes the op's {@code error}
- * and the value is its invocation's.
+ * {@code jepsen.log}, whose fields are separated by any whitespace (tabs, runs of spaces, or a
+ * mixture); other log lines are skipped. An {@code :info} completion whose value is a keyword (such
+ * as {@code :timed-out}) is a reason, not a value: it becomes the op's {@code error} and the value
+ * is its invocation's.
  */
 final class JepsenLogReader {
   private static final String MARKER = "jepsen.util - ";
@@ -64,24 +65,41 @@ final class JepsenLogReader {
   }
 
   private Op parse(String text, int start, int lineNo) {
-    // Fields are tab-separated: process, type, f, value (the value may itself hold tabs).
+    // Fields are separated by any whitespace, as Jepsen writes them (tabs in some logs, runs of
+    // spaces in others): process, type, f, then the value (which may itself hold whitespace).
     int[] fieldStart = new int[4];
+    int[] fieldEnd = new int[3];
+    int i = start;
     int field = 0;
-    fieldStart[0] = start;
-    for (int i = start; i < text.length() && field < 3; i++) {
-      if (text.charAt(i) == '\t') {
-        fieldStart[++field] = i + 1;
+    while (field < 4) {
+      while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
+        i++;
       }
+      if (i >= text.length()) {
+        break;
+      }
+      fieldStart[field] = i;
+      if (field == 3) {
+        field++;
+        break;
+      }
+      while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
+        i++;
+      }
+      fieldEnd[field++] = i;
     }
     if (field < 3) {
       throw HistoryFormatException.expected(
           source,
           lineNo,
           text.length() + 1,
-          "four tab-separated fields (process, type, f, value)",
-          (field + 1) + " field" + (field == 0 ? "" : "s"));
+          "process, type, f and value separated by whitespace",
+          field + " field" + (field == 1 ? "" : "s"));
     }
-    String proc = text.substring(fieldStart[0], fieldStart[1] - 1).strip();
+    if (field == 3) {
+      fieldStart[3] = text.length();
+    }
+    String proc = text.substring(fieldStart[0], fieldEnd[0]);
     long process;
     if (proc.equals(":nemesis")) {
       process = Op.NEMESIS;
@@ -93,7 +111,7 @@ final class JepsenLogReader {
             source, lineNo, fieldStart[0] + 1, "a process number or :nemesis", "`" + proc + "`");
       }
     }
-    String typeText = text.substring(fieldStart[1], fieldStart[2] - 1).strip();
+    String typeText = text.substring(fieldStart[1], fieldEnd[1]);
     OpType type = typeText.startsWith(":") ? OpType.fromWire(typeText.substring(1)) : null;
     if (type == null) {
       throw HistoryFormatException.expected(
@@ -103,7 +121,7 @@ final class JepsenLogReader {
           "a type :invoke, :ok, :fail or :info",
           "`" + typeText + "`");
     }
-    String fText = text.substring(fieldStart[2], fieldStart[3] - 1).strip();
+    String fText = text.substring(fieldStart[2], fieldEnd[2]);
     if (fText.length() < 2 || fText.charAt(0) != ':') {
       throw HistoryFormatException.expected(
           source, lineNo, fieldStart[2] + 1, "a function keyword such as :read", "`" + fText + "`");

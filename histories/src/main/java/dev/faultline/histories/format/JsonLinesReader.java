@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Op;
@@ -94,6 +95,10 @@ final class JsonLinesReader {
     try (JsonParser p = JSON.createParser(buf, from, len)) {
       op = parseObject(p, lineNo);
     } catch (IOException | HistoryFormatException e) {
+      HistoryFormatException notUtf8 = Utf8Text.firstMalformed(source, lineNo, buf, from, len);
+      if (notUtf8 != null) {
+        throw notUtf8;
+      }
       // Report from the text, where Jackson counts columns in characters rather than bytes.
       op = parseLine(new String(buf, from, len, StandardCharsets.UTF_8), lineNo);
     }
@@ -135,8 +140,19 @@ final class JsonLinesReader {
           column(e.getLocation().getColumnNr()),
           "valid JSON",
           firstLine(e.getOriginalMessage()));
+    } catch (StreamConstraintsException e) {
+      // Jackson's limits (number length, nesting depth, string length) keep parsing linear.
+      String why = firstLine(e.getOriginalMessage());
+      int from = why.indexOf(", from `");
+      throw HistoryFormatException.expected(
+          source,
+          lineNo,
+          e.getLocation() == null ? 1 : column(e.getLocation().getColumnNr()),
+          "a value within the reader's limits",
+          from < 0 ? why : why.substring(0, from) + ")");
     } catch (IOException e) {
-      throw new HistoryFormatException(source, lineNo, 1, "expected valid JSON, found " + e);
+      throw new HistoryFormatException(
+          source, lineNo, 1, "expected valid JSON, found " + firstLine(e.getMessage()));
     }
   }
 

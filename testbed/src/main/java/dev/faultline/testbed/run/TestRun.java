@@ -367,6 +367,10 @@ public final class TestRun {
             basis);
     try {
       RunReport.write(run.resultsJson(), RunReport.results(facts, run.nodes()));
+      if (check.isPresent()) {
+        // Jepsen's shape, for Jepsen-side tools.
+        dev.faultline.checker.ResultsEdn.write(check.get(), run.dir().resolve("results.edn"));
+      }
     } catch (IOException | RuntimeException e) {
       verdict = verdict.and(RunVerdict.FAILED);
       state.fail(e);
