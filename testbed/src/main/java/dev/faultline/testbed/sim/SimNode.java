@@ -34,7 +34,12 @@ import java.util.concurrent.CompletableFuture;
  * events too, so writes land between a rebuild's freeze and its swap at times the seed decides.
  */
 final class SimNode {
-  private static final StoreOptions STORE = StoreOptions.DEFAULT.withShards(4);
+  /**
+   * Four shards, rebuilt once below half a peak of at least 16 keys, so the churn workload's waves
+   * set off rebuilds (the thresholds the lost-rebuild-writes bug uses, so only the bug differs).
+   */
+  private static final StoreOptions STORE =
+      StoreOptions.DEFAULT.withShards(4).withRebuildThreshold(0.5, 16);
 
   final int index;
   final String id;
