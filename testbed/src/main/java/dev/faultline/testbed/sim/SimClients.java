@@ -40,7 +40,7 @@ final class SimClients {
     this.sim = sim;
     this.random = random;
     this.config = config;
-    this.generator = generator(config, random.split());
+    this.generator = generator(config, random);
     this.process = new long[config.clients()];
     this.inFlight = new Request[config.clients()];
     this.leaderGuess = new int[config.clients()];
@@ -50,7 +50,11 @@ final class SimClients {
     }
   }
 
-  /** The generator {@code --workload} names, seeded from the simulation's seed. */
+  /**
+   * The generator {@code --workload} names. The simulator's own mix draws from the clients' random
+   * source, in the order it always has, so a seed keeps the run it had; the workloads module's
+   * generators are seeded from it.
+   */
   static Generator generator(SimConfig config, SplittableRandom random) {
     return switch (config.workload()) {
       case "registers" -> new RegisterMix(random, config.keys());

@@ -183,15 +183,24 @@ final class SimNode {
     }
   }
 
-  /** Hands a client's command to the loop, as the node's API layer does. */
+  /**
+   * Hands a client's command to the loop, as the node's API layer does. A refusal comes at once and
+   * names the leader the node knows; a not-leader answer that comes later means leadership was lost
+   * after the read was accepted, and names no one.
+   */
   private void handle(Request r) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
-    f.whenComplete((result, error) -> answer(r, result, error));
     Command c = r.command();
     if (c instanceof Command.Read) {
       loop.read(new KvQuery(bytes(c.key())).encode(), f);
-      return;
+    } else {
+      loop.propose(encode(c), f);
     }
+    boolean atOnce = f.isDone();
+    f.whenComplete((result, error) -> answer(r, result, error, atOnce));
+  }
+
+  private static byte[] encode(Command c) {
     KvCommand cmd;
     if (c instanceof Command.Write w) {
       cmd = new KvCommand.Put(bytes(w.key()), bytes(w.value()), 0, 0);
@@ -206,12 +215,12 @@ final class SimNode {
               + " ops; --workload is one of "
               + SimConfig.WORKLOADS);
     }
-    loop.propose(cmd.encode(), f);
+    return cmd.encode();
   }
 
-  private void answer(Request r, byte[] result, Throwable error) {
+  private void answer(Request r, byte[] result, Throwable error, boolean atOnce) {
     if (error instanceof NotLeaderException) {
-      sim.complete(r, OpType.FAIL, null, id, "not-leader");
+      sim.complete(r, OpType.FAIL, null, id, atOnce ? "not-leader" : "leadership-lost");
     } else if (error instanceof OutcomeUnknownException) {
       sim.complete(r, OpType.INFO, null, id, "outcome-unknown");
     } else if (error != null) {
