@@ -48,8 +48,13 @@ public final class KvStateMachine implements StateMachine, AutoCloseable {
   }
 
   public KvStateMachine(StoreOptions options) {
+    this(options, null);
+  }
+
+  /** A state machine whose map runs shard rebuilds on {@code rebuilds} (null: its own thread). */
+  public KvStateMachine(StoreOptions options, java.util.concurrent.Executor rebuilds) {
     this.options = options;
-    this.map = new ShardedMap(options);
+    this.map = new ShardedMap(options, rebuilds);
     this.sessions = new SessionTable(options.maxSessions());
   }
 

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * table in the background; the rebuild freezes the old table, sends writes that arrive meanwhile to
  * a delta, copies the frozen table without the lock, and replays the delta under the lock before
  * the swap, so no write is lost whatever the timing.
+ *
+ * <p>A rebuild runs as two tasks on the rebuild executor: the freeze, then the copy and swap. By
+ * default the executor is a daemon thread of the map's own; a deterministic simulator passes one
+ * that runs each task as a simulated event, so writes land between the freeze and the swap at times
+ * the seed decides.
  *
  * <p>Keys and values are copied in and out: no caller can change what the map holds.
  */
@@ -46,15 +52,29 @@ public final class ShardedMap implements AutoCloseable {
   private final AtomicLong entriesMoved = new AtomicLong();
   private final AtomicLong reclaimedBytes = new AtomicLong();
   private volatile RebuildProbe probe = RebuildProbe.NONE;
+  private final Executor given;
   private ExecutorService rebuilder;
   private boolean closed;
+
+  /** The state a rebuild froze: the table it copies, its generation and the peak before. */
+  private record Frozen(HashMap<Bytes, byte[]> table, long generation, int peakBefore) {}
 
   public ShardedMap() {
     this(StoreOptions.DEFAULT);
   }
 
+  /** A map that rebuilds on a daemon thread of its own, started at the first rebuild. */
   public ShardedMap(StoreOptions options) {
+    this(options, null);
+  }
+
+  /**
+   * A map that runs its rebuilds' tasks on {@code rebuilds} (null: a thread of its own). The map
+   * never shuts a given executor down.
+   */
+  public ShardedMap(StoreOptions options, Executor rebuilds) {
     this.options = options;
+    this.given = rebuilds;
     this.shards = new Shard[options.shards()];
     for (int i = 0; i < shards.length; i++) {
       shards[i] = new Shard(i);
@@ -169,9 +189,25 @@ public final class ShardedMap implements AutoCloseable {
     return rebuild(shards[shard]);
   }
 
-  /** Rebuilds shard {@code shard} on the background executor. */
+  /** Rebuilds shard {@code shard} on the rebuild executor (its two tasks). */
   public CompletableFuture<Boolean> requestRebuild(int shard) {
-    return CompletableFuture.supplyAsync(() -> rebuild(shards[shard]), executor());
+    CompletableFuture<Boolean> done = new CompletableFuture<>();
+    Executor ex = executor();
+    if (ex == null) {
+      done.complete(false);
+      return done;
+    }
+    Shard s = shards[shard];
+    ex.execute(
+        () -> {
+          try {
+            startRebuild(s, ex, done);
+          } catch (RuntimeException | Error e) {
+            done.completeExceptionally(e);
+            throw e;
+          }
+        });
+    return done;
   }
 
   /** Stops the background executor; the map stays usable, without automatic rebuilds. */
@@ -292,21 +328,47 @@ public final class ShardedMap implements AutoCloseable {
         || s.size >= s.peak * options.effectiveSparseFraction()) {
       return;
     }
-    ExecutorService ex = executor();
+    Executor ex = executor();
     if (ex == null) {
       return;
     }
     s.scheduled = true;
     try {
-      ex.execute(() -> rebuild(s));
+      ex.execute(() -> startRebuild(s, ex, new CompletableFuture<>()));
     } catch (RejectedExecutionException e) {
       s.scheduled = false;
     }
   }
 
-  private synchronized ExecutorService executor() {
+  /** The first task: freezes the shard and queues the copy-and-swap as a second task. */
+  private void startRebuild(Shard s, Executor ex, CompletableFuture<Boolean> done) {
+    Frozen f = freeze(s);
+    if (f == null) {
+      done.complete(false);
+      return;
+    }
+    try {
+      ex.execute(
+          () -> {
+            try {
+              done.complete(copyAndSwap(s, f));
+            } catch (RuntimeException | Error e) {
+              done.completeExceptionally(e);
+              throw e;
+            }
+          });
+    } catch (RejectedExecutionException e) {
+      abandon(s, f.generation());
+      done.complete(false);
+    }
+  }
+
+  private synchronized Executor executor() {
     if (closed) {
       return null;
+    }
+    if (given != null) {
+      return given;
     }
     if (rebuilder == null) {
       rebuilder =
@@ -321,23 +383,31 @@ public final class ShardedMap implements AutoCloseable {
   }
 
   private boolean rebuild(Shard s) {
-    HashMap<Bytes, byte[]> frozen;
-    long generation;
-    int peakBefore;
+    Frozen f = freeze(s);
+    return f != null && copyAndSwap(s, f);
+  }
+
+  /** Freezes the shard's table; writes go to a delta from now on. Null if already rebuilding. */
+  private Frozen freeze(Shard s) {
     s.lock.lock();
     try {
       s.scheduled = false;
       if (s.delta != null) {
-        return false;
+        return null;
       }
-      frozen = s.table;
       s.delta = new HashMap<>();
-      generation = s.generation;
-      peakBefore = s.peak;
+      rebuildsStarted.incrementAndGet();
+      return new Frozen(s.table, s.generation, s.peak);
     } finally {
       s.lock.unlock();
     }
-    rebuildsStarted.incrementAndGet();
+  }
+
+  /** Copies the frozen table without the lock, then replays the delta and swaps under it. */
+  private boolean copyAndSwap(Shard s, Frozen f) {
+    HashMap<Bytes, byte[]> frozen = f.table();
+    long generation = f.generation();
+    int peakBefore = f.peakBefore();
 
     // The frozen table is never written while the delta exists, so it is read here unlocked.
     HashMap<Bytes, byte[]> fresh = new HashMap<>(tableSizeFor(frozen.size()));

@@ -267,4 +267,87 @@ class ShardRebuildTest {
       await().atMost(Duration.ofSeconds(10)).until(() -> map.stats().rebuildsCompleted() >= 4);
     }
   }
+
+  /** An executor that only queues; the test runs each task when it chooses. */
+  private static final class StepExecutor implements java.util.concurrent.Executor {
+    final java.util.ArrayDeque<Runnable> tasks = new java.util.ArrayDeque<>();
+
+    @Override
+    public void execute(Runnable task) {
+      tasks.add(task);
+    }
+
+    void runNext() {
+      tasks.poll().run();
+    }
+  }
+
+  /** Fills shard 0, then deletes until a rebuild is queued; returns the survivors' keys. */
+  private static List<byte[]> makeSparse(ShardedMap map, StepExecutor ex) {
+    List<byte[]> keys = keysInShard(map, 0, 200);
+    for (byte[] k : keys) {
+      map.put(k, b("v"));
+    }
+    int i = 0;
+    while (ex.tasks.isEmpty()) {
+      map.remove(keys.get(i++));
+    }
+    return keys.subList(i, keys.size());
+  }
+
+  @Test
+  void aGivenExecutorRunsTheRebuildAsFreezeThenSwapAndAWriteBetweenSurvives() {
+    StoreOptions options = StoreOptions.DEFAULT.withShards(2).withRebuildThreshold(0.5, 16);
+    StepExecutor ex = new StepExecutor();
+    try (ShardedMap map = new ShardedMap(options, ex)) {
+      List<byte[]> live = makeSparse(map, ex);
+      ex.runNext(); // freeze: queues the copy-and-swap
+      assertThat(ex.tasks).hasSize(1);
+      assertThat(map.stats().rebuildsStarted()).isEqualTo(1);
+      byte[] late = keysInShard(map, 0, 201).get(200);
+      map.put(late, b("between"));
+      map.remove(live.get(0));
+      ex.runNext(); // copy and swap
+      assertThat(ex.tasks).isEmpty();
+      assertThat(map.stats().rebuildsCompleted()).isEqualTo(1);
+      assertThat(map.get(late)).isEqualTo(b("between"));
+      assertThat(map.get(live.get(0))).isNull();
+      assertThat(map.size()).isEqualTo(live.size());
+    }
+  }
+
+  @Test
+  void withLostRebuildWritesOnAGivenExecutorLosesTheWriteBetweenFreezeAndSwap() {
+    StoreOptions options =
+        StoreOptions.DEFAULT
+            .withShards(2)
+            .withRebuildThreshold(0.5, 16)
+            .withLostRebuildWrites(true);
+    StepExecutor ex = new StepExecutor();
+    try (ShardedMap map = new ShardedMap(options, ex)) {
+      List<byte[]> live = makeSparse(map, ex);
+      ex.runNext();
+      byte[] late = keysInShard(map, 0, 201).get(200);
+      map.put(late, b("between"));
+      assertThat(map.get(late)).isEqualTo(b("between"));
+      ex.runNext();
+      assertThat(map.get(late)).isNull();
+      assertThat(map.size()).isEqualTo(live.size());
+    }
+  }
+
+  @Test
+  void requestRebuildOnAGivenExecutorCompletesAfterBothTasks() {
+    StoreOptions options = StoreOptions.DEFAULT.withShards(2).withAutoRebuild(false);
+    StepExecutor ex = new StepExecutor();
+    try (ShardedMap map = new ShardedMap(options, ex)) {
+      map.put(keysInShard(map, 0, 1).get(0), b("v"));
+      var done = map.requestRebuild(0);
+      ex.runNext();
+      assertThat(done).isNotDone();
+      ex.runNext();
+      assertThat(done).isCompletedWithValue(true);
+      assertThat(map.size()).isEqualTo(1);
+    }
+  }
 }

@@ -2,7 +2,7 @@ package dev.faultline.testbed;
 
 import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
-import dev.faultline.raft.DeliberateBug;
+import dev.faultline.testbed.sim.SimBug;
 import dev.faultline.testbed.sim.SimConfig;
 import dev.faultline.testbed.sim.SimResult;
 import dev.faultline.testbed.sim.Simulation;
@@ -49,10 +49,19 @@ public final class SimCommand implements Callable<Integer> {
 
   @Option(
       names = "--bug",
-      description = "Switch on a deliberate bug: ${COMPLETION-CANDIDATES}.",
+      description =
+          "Switch on a deliberate bug: ${COMPLETION-CANDIDATES} (lost-rebuild-writes needs"
+              + " deletes: --workload churn).",
       converter = BugConverter.class,
       completionCandidates = BugNames.class)
-  DeliberateBug bug;
+  SimBug bug;
+
+  @Option(
+      names = "--workload",
+      description =
+          "Client workload: registers (the simulator's own mix of unique values), kv, register"
+              + " or churn (default ${DEFAULT-VALUE}).")
+  String workload = SimConfig.defaults().workload();
 
   @Option(names = "--drop", description = "Message loss probability (default ${DEFAULT-VALUE}).")
   double drop = SimConfig.defaults().drop();
@@ -134,11 +143,21 @@ public final class SimCommand implements Callable<Integer> {
               + seeds
               + " together: give one (--seed S replays one seed, --seeds A..B sweeps)");
     }
+    if (!SimConfig.WORKLOADS.contains(workload)) {
+      throw new CommandLine.ParameterException(
+          spec.commandLine(),
+          "--workload: unknown workload '"
+              + workload
+              + "'; the simulator runs "
+              + String.join(", ", SimConfig.WORKLOADS)
+              + " (set needs a read-modify-write client the simulator does not have yet)");
+    }
     SimConfig config =
         SimConfig.defaults()
             .withNodes(nodes)
             .withFaultMillis(duration)
             .withBug(bug)
+            .withWorkload(workload)
             .withNetwork(drop, dup, slow)
             .withFaultWeights(partition, crash, pause, clog)
             .withFaultEvery(faultEvery)
@@ -228,7 +247,10 @@ public final class SimCommand implements Callable<Integer> {
     w.println("  mix: " + r.config() + "; raft: " + r.setup());
     w.printf(
         "  trace hash %016x; replay with: faultline sim --seed %d%s%n",
-        r.traceHash(), r.seed(), bug == null ? "" : " --bug " + bug.cliName());
+        r.traceHash(),
+        r.seed(),
+        (bug == null ? "" : " --bug " + bug.cliName())
+            + (workload.equals(SimConfig.defaults().workload()) ? "" : " --workload " + workload));
     w.println("  last events:");
     for (String line :
         r.lastEvents().subList(Math.max(0, r.lastEvents().size() - 20), r.lastEvents().size())) {
@@ -303,11 +325,11 @@ public final class SimCommand implements Callable<Integer> {
   }
 
   /** Parses bug names for picocli. */
-  static final class BugConverter implements CommandLine.ITypeConverter<DeliberateBug> {
+  static final class BugConverter implements CommandLine.ITypeConverter<SimBug> {
     @Override
-    public DeliberateBug convert(String value) {
+    public SimBug convert(String value) {
       try {
-        return DeliberateBug.fromName(value);
+        return SimBug.fromName(value);
       } catch (IllegalArgumentException e) {
         throw new CommandLine.TypeConversionException(e.getMessage());
       }
@@ -319,7 +341,7 @@ public final class SimCommand implements Callable<Integer> {
     private static final long serialVersionUID = 1L;
 
     BugNames() {
-      for (DeliberateBug b : DeliberateBug.values()) {
+      for (SimBug b : SimBug.values()) {
         add(b.cliName());
       }
     }

@@ -54,4 +54,32 @@ class SimCommandTest {
     assertThat(r.exit()).isEqualTo(3);
     assertThat(r.out()).contains("--seeds 9..2 is empty");
   }
+
+  @Test
+  void unknownWorkloadIsAUsageErrorNamingTheKnownOnes() {
+    Run r = run("sim", "--seed", "1", "--workload", "set");
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(r.out())
+        .contains("unknown workload 'set'")
+        .contains("registers, kv, register, churn");
+  }
+
+  @Test
+  void lostRebuildWritesIsCaughtUnderChurnAndTheReplayLineNamesTheWorkload() {
+    Run r =
+        run(
+            "sim",
+            "--seed",
+            "1",
+            "--bug",
+            "lost-rebuild-writes",
+            "--workload",
+            "churn",
+            "--out",
+            tmp.toString());
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.out())
+        .contains("seed 1 FAILED (LINEARIZABILITY)")
+        .contains("faultline sim --seed 1 --bug lost-rebuild-writes --workload churn");
+  }
 }

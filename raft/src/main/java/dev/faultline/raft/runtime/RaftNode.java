@@ -1,6 +1,5 @@
 package dev.faultline.raft.runtime;
 
-import dev.faultline.raft.Entry;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.MembershipChange;
 import dev.faultline.raft.Message;
@@ -8,20 +7,13 @@ import dev.faultline.raft.MessageCodec;
 import dev.faultline.raft.ProposeResult;
 import dev.faultline.raft.RaftConfig;
 import dev.faultline.raft.RaftCore;
-import dev.faultline.raft.ReadState;
-import dev.faultline.raft.Ready;
 import dev.faultline.raft.Role;
 import dev.faultline.raft.SnapshotMeta;
 import dev.faultline.raft.StateMachine;
 import dev.faultline.raft.Transport;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -44,10 +36,6 @@ import java.util.concurrent.TimeUnit;
 public final class RaftNode implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(RaftNode.class.getName());
 
-  private record PendingProposal(long term, CompletableFuture<byte[]> future) {}
-
-  private record PendingRead(byte[] query, CompletableFuture<byte[]> future, long[] index) {}
-
   /** Work for the loop; {@code future} (may be null) is failed if the node stops first. */
   private record Task(CompletableFuture<?> future, Runnable work) {}
 
@@ -58,20 +46,14 @@ public final class RaftNode implements AutoCloseable {
   private final StateMachine stateMachine;
   private final Transport transport;
   private final LinkedBlockingQueue<Task> inbox = new LinkedBlockingQueue<>();
-  private final Map<Long, PendingProposal> proposals = new HashMap<>();
-  private final Map<Long, PendingRead> reads = new HashMap<>();
-  private final TreeMap<Long, List<PendingRead>> confirmedReads = new TreeMap<>();
   private final Thread loop;
   private final CompletableFuture<String> failed = new CompletableFuture<>();
 
   private RaftCore core;
+  private ReadyLoop ready;
   private volatile boolean running;
   private volatile NodeStatus status;
   private volatile Map<String, Long> replicationLag = Map.of();
-  private long applied;
-  private long snapshotIndex;
-  private long leaderTerm = -1;
-  private long readSeq;
 
   public RaftNode(
       RaftConfig config,
@@ -111,9 +93,18 @@ public final class RaftNode implements AutoCloseable {
         stateMachine.restoreSnapshot(snap.index(), new ByteArrayInputStream(data));
       }
     }
-    applied = Math.max(stateMachine.appliedIndex(), snap.index());
-    snapshotIndex = snap.index();
+    long applied = Math.max(stateMachine.appliedIndex(), snap.index());
     core = new RaftCore(config, storage, new SplittableRandom(), data, applied);
+    ready =
+        new ReadyLoop(
+            core,
+            storage,
+            snapshots,
+            stateMachine,
+            this::send,
+            options.snapshotEvery(),
+            applied,
+            ReadyLoop.Observer.NONE);
     running = true;
     transport.start(this::receive);
     loop.start();
@@ -153,32 +144,14 @@ public final class RaftNode implements AutoCloseable {
   /** Replicates {@code command}; completes with the state machine's result once applied here. */
   public CompletableFuture<byte[]> propose(byte[] command) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
-    submit(
-        f,
-        () -> {
-          ProposeResult r = core.propose(command);
-          if (r instanceof ProposeResult.Accepted a) {
-            proposals.put(a.index(), new PendingProposal(a.term(), f));
-          } else if (r instanceof ProposeResult.Refused no) {
-            f.completeExceptionally(new NotLeaderException(no.reason(), no.leader()));
-          }
-        });
+    submit(f, () -> ready.propose(command, f));
     return f;
   }
 
   /** A linearizable read: ReadIndex, then {@link StateMachine#query} once applied that far. */
   public CompletableFuture<byte[]> read(byte[] query) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
-    submit(
-        f,
-        () -> {
-          long seq = ++readSeq;
-          if (!core.readIndex(ByteBuffer.allocate(8).putLong(seq).array())) {
-            f.completeExceptionally(notLeader());
-            return;
-          }
-          reads.put(seq, new PendingRead(query, f, new long[1]));
-        });
+    submit(f, () -> ready.read(query, f));
     return f;
   }
 
@@ -196,20 +169,16 @@ public final class RaftNode implements AutoCloseable {
     submit(
         f,
         () -> {
-          ProposeResult r = core.changeMembership(change);
-          if (r instanceof ProposeResult.Accepted a) {
-            proposals.put(a.index(), new PendingProposal(a.term(), inner));
-            inner.whenComplete(
-                (v, e) -> {
-                  if (e != null) {
-                    f.completeExceptionally(e);
-                  } else {
-                    f.complete(a.index());
-                  }
-                });
-          } else if (r instanceof ProposeResult.Refused no) {
-            f.completeExceptionally(new NotLeaderException(no.reason(), no.leader()));
-          }
+          ProposeResult r = ready.changeMembership(change, inner);
+          long index = r instanceof ProposeResult.Accepted a ? a.index() : -1;
+          inner.whenComplete(
+              (v, e) -> {
+                if (e != null) {
+                  f.completeExceptionally(e);
+                } else {
+                  f.complete(index);
+                }
+              });
         });
     return f;
   }
@@ -290,42 +259,17 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private void processReady() throws IOException {
-    while (core.hasReady()) {
-      Ready rd = core.ready();
-      send(rd.messages());
-      if (rd.snapshot() != null) {
-        SnapshotMeta meta = rd.snapshot().meta();
-        snapshots.save(meta, rd.snapshot().data());
-        stateMachine.restoreSnapshot(meta.index(), new ByteArrayInputStream(rd.snapshot().data()));
-        storage.installSnapshot(meta);
-        applied = meta.index();
-        snapshotIndex = meta.index();
-      }
-      storage.append(rd.entries());
-      if (rd.hardState() != null) {
-        storage.saveHardState(rd.hardState());
-      }
-      if (rd.needsSync()) {
-        storage.sync(); // group commit: one sync for everything stepped since the last
-      }
-      send(rd.persistedMessages());
-      apply(rd.committed());
-      for (ReadState rs : rd.readStates()) {
-        PendingRead r = reads.remove(ByteBuffer.wrap(rs.context()).getLong());
-        if (r != null) {
-          r.index[0] = rs.index();
-          confirmedReads.computeIfAbsent(rs.index(), k -> new ArrayList<>()).add(r);
-        }
-      }
-      core.advance(rd);
-      maybeSnapshot();
-    }
+    ready.drain();
     // Published before futures fail, so a caller that sees the failure sees the new role.
     status =
         new NodeStatus(
-            config.id(), core.role(), core.term(), core.leader(), core.commitIndex(), applied);
-    serveReads();
-    checkLeadership();
+            config.id(),
+            core.role(),
+            core.term(),
+            core.leader(),
+            core.commitIndex(),
+            ready.applied());
+    ready.settle();
   }
 
   private void publishReplicationLag() {
@@ -359,109 +303,9 @@ public final class RaftNode implements AutoCloseable {
     }
   }
 
-  private void apply(List<Entry> committed) {
-    for (Entry e : committed) {
-      // Entries that are not commands (the leader's no-op, configurations) reach the state
-      // machine as empty commands, so its applied index follows the log exactly.
-      byte[] result =
-          stateMachine.apply(e.index(), e.type() == Entry.Type.COMMAND ? e.data() : new byte[0]);
-      applied = e.index();
-      PendingProposal p = proposals.remove(e.index());
-      if (p == null) {
-        continue;
-      }
-      if (p.term() == e.term()) {
-        p.future().complete(result);
-      } else {
-        p.future()
-            .completeExceptionally(
-                new OutcomeUnknownException(
-                    "node " + config.id() + ": entry " + e.index() + " was replaced"));
-      }
-    }
-  }
-
-  private void serveReads() {
-    while (!confirmedReads.isEmpty() && confirmedReads.firstKey() <= applied) {
-      for (PendingRead r : confirmedReads.pollFirstEntry().getValue()) {
-        try {
-          r.future().complete(stateMachine.query(r.query()));
-        } catch (RuntimeException e) {
-          r.future().completeExceptionally(e);
-        }
-      }
-    }
-  }
-
-  /** Fails what depended on leadership once it is gone (§8: reads; proposals as unknown). */
-  private void checkLeadership() {
-    boolean leads = core.role() == Role.LEADER;
-    if (leads && leaderTerm == core.term()) {
-      return;
-    }
-    if (!proposals.isEmpty()) {
-      String why =
-          "node "
-              + config.id()
-              + " lost leadership (now "
-              + core.role()
-              + " in term "
-              + core.term()
-              + ") before the entry was known committed";
-      for (PendingProposal p : proposals.values()) {
-        p.future().completeExceptionally(new OutcomeUnknownException(why));
-      }
-      proposals.clear();
-    }
-    if (!reads.isEmpty()) {
-      for (PendingRead r : reads.values()) {
-        r.future().completeExceptionally(notLeader());
-      }
-      reads.clear();
-    }
-    leaderTerm = leads ? core.term() : -1;
-  }
-
-  private NotLeaderException notLeader() {
-    return new NotLeaderException(
-        "node " + config.id() + " is not the leader in term " + core.term() + "; ask the leader",
-        core.leader());
-  }
-
-  private void maybeSnapshot() throws IOException {
-    if (applied - snapshotIndex < options.snapshotEvery() || applied > core.commitIndex()) {
-      return;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    stateMachine.writeSnapshot(out);
-    byte[] data = out.toByteArray();
-    SnapshotMeta meta =
-        new SnapshotMeta(
-            applied,
-            core.termAt(applied),
-            core.membership().voters(),
-            core.membership().learners());
-    snapshots.save(meta, data);
-    storage.installSnapshot(meta);
-    storage.sync();
-    core.snapshotTaken(meta, data);
-    snapshotIndex = applied;
-  }
-
   private void failAll(RuntimeException e) {
-    for (PendingProposal p : proposals.values()) {
-      p.future().completeExceptionally(e);
-    }
-    proposals.clear();
-    for (PendingRead r : reads.values()) {
-      r.future().completeExceptionally(e);
-    }
-    reads.clear();
-    for (Iterator<List<PendingRead>> it = confirmedReads.values().iterator(); it.hasNext(); ) {
-      for (PendingRead r : it.next()) {
-        r.future().completeExceptionally(e);
-      }
-      it.remove();
+    if (ready != null) {
+      ready.failAll(e);
     }
     for (Task task; (task = inbox.poll()) != null; ) {
       if (task.future() != null) {

@@ -1,21 +1,27 @@
 package dev.faultline.testbed.sim;
 
+import dev.faultline.nemesis.net.Grudge;
+import dev.faultline.nemesis.net.Grudges;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
- * Injects faults at random intervals while the fault phase lasts: partitions (symmetric, one-way,
- * or cutting off the current leader), crashes with restarts, process pauses, and clogged links.
- * Each fault undoes itself after a while; {@link #healAll()} undoes everything at once.
+ * Injects faults at random intervals while the fault phase lasts: partitions (the nemesis module's
+ * grudges: symmetric, one-way, or cutting off the current leader), crashes with restarts, process
+ * pauses, and clogged links. Each fault undoes itself after a while; {@link #healAll()} undoes
+ * everything at once.
  */
 final class Nemesis {
   private final Simulation sim;
   private final SplittableRandom random;
   private final SimConfig config;
   private final int n;
+  private final List<String> ids = new ArrayList<>();
   boolean active;
 
   Nemesis(Simulation sim, SplittableRandom random, SimConfig config) {
@@ -23,6 +29,9 @@ final class Nemesis {
     this.random = random;
     this.config = config;
     this.n = config.nodes();
+    for (int i = 0; i < n; i++) {
+      ids.add(Simulation.idOf(i));
+    }
   }
 
   void start(long afterNanos) {
@@ -57,7 +66,7 @@ final class Nemesis {
   }
 
   private void partition() {
-    List<int[]> cut = new ArrayList<>();
+    Grudge grudge;
     String kind;
     boolean brief = false;
     int leader = sim.leaderIndex();
@@ -65,12 +74,7 @@ final class Nemesis {
     if (roll < 0.35 && leader >= 0) {
       kind = "isolate-leader";
       brief = random.nextBoolean();
-      for (int i = 0; i < n; i++) {
-        if (i != leader) {
-          cut.add(new int[] {leader, i});
-          cut.add(new int[] {i, leader});
-        }
-      }
+      grudge = Grudges.isolateLeader(ids, Optional.of(sim.node(leader).id));
     } else if (roll < 0.75) {
       kind = "partition";
       boolean[] side = new boolean[n];
@@ -82,46 +86,38 @@ final class Nemesis {
           placed++;
         }
       }
+      List<String> minority = new ArrayList<>();
+      List<String> rest = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        for (int j = 0; j < n; j++) {
-          if (side[i] != side[j]) {
-            cut.add(new int[] {i, j});
-          }
-        }
+        (side[i] ? minority : rest).add(ids.get(i));
       }
+      grudge = Grudges.complete(List.of(minority, rest));
     } else {
       kind = "one-way";
       int deaf = random.nextInt(n);
+      Set<String> silenced = new TreeSet<>();
       for (int i = 0; i < n; i++) {
         if (i != deaf && random.nextBoolean()) {
-          cut.add(new int[] {i, deaf}); // deaf stops hearing from i, but i still hears deaf
+          silenced.add(ids.get(i)); // deaf stops hearing from i, but i still hears deaf
         }
       }
+      grudge = new Grudge(Map.of(ids.get(deaf), silenced));
     }
-    for (int[] link : cut) {
-      sim.net.block(link[0], link[1]);
-    }
-    sim.workload.nemesis("start-" + kind, describe(cut));
+    hold(grudge, kind, grudge.asValue(), brief ? millis(5, 60) : millis(50, 1500));
+  }
+
+  /** Applies {@code grudge} to the network now and lifts it after {@code forNanos}. */
+  private void hold(Grudge grudge, String kind, Object value, long forNanos) {
+    sim.net.apply(grudge);
+    sim.clients.nemesis("start-" + kind, value);
     sim.schedule(
-        brief ? millis(5, 60) : millis(50, 1500),
+        forNanos,
         new Event.Action(
             "heal " + kind,
             () -> {
-              for (int[] link : cut) {
-                sim.net.unblock(link[0], link[1]);
-              }
-              sim.workload.nemesis("stop-" + kind, null);
+              sim.net.lift(grudge);
+              sim.clients.nemesis("stop-" + kind, null);
             }));
-  }
-
-  private Map<String, Object> describe(List<int[]> cut) {
-    TreeMap<String, List<String>> deafTo = new TreeMap<>();
-    for (int[] link : cut) {
-      deafTo
-          .computeIfAbsent(sim.node(link[1]).id, k -> new ArrayList<>())
-          .add(sim.node(link[0]).id);
-    }
-    return new TreeMap<>(deafTo);
   }
 
   private void crash() {
@@ -133,7 +129,7 @@ final class Nemesis {
 
   private void crashNode(SimNode node) {
     node.crash(random);
-    sim.workload.nemesis("kill", node.id);
+    sim.clients.nemesis("kill", node.id);
     long down = random.nextBoolean() ? millis(1, 40) : millis(40, 600);
     sim.schedule(
         down,
@@ -142,7 +138,7 @@ final class Nemesis {
             () -> {
               if (!node.up) {
                 sim.restart(node);
-                sim.workload.nemesis("start", node.id);
+                sim.clients.nemesis("start", node.id);
               }
             }));
   }
@@ -155,7 +151,7 @@ final class Nemesis {
     }
     node.paused = true;
     int incarnation = node.incarnation;
-    sim.workload.nemesis("pause", node.id);
+    sim.clients.nemesis("pause", node.id);
     sim.schedule(
         millis(50, 1200),
         new Event.Action(
@@ -163,7 +159,7 @@ final class Nemesis {
             () -> {
               if (node.up && node.paused && node.incarnation == incarnation) {
                 node.resume();
-                sim.workload.nemesis("resume", node.id);
+                sim.clients.nemesis("resume", node.id);
               }
             }));
   }
@@ -176,7 +172,7 @@ final class Nemesis {
     }
     long extra = millis(50, 400);
     sim.net.clog(from, to, extra);
-    sim.workload.nemesis("start-clog", sim.node(from).id + "->" + sim.node(to).id);
+    sim.clients.nemesis("start-clog", sim.node(from).id + "->" + sim.node(to).id);
     sim.schedule(millis(200, 2000), new Event.Action("unclog", () -> sim.net.clog(from, to, 0)));
   }
 
@@ -218,27 +214,7 @@ final class Nemesis {
   }
 
   private void isolate(SimNode node, long forNanos, String kind) {
-    List<int[]> cut = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      if (i != node.index) {
-        cut.add(new int[] {node.index, i});
-        cut.add(new int[] {i, node.index});
-      }
-    }
-    for (int[] link : cut) {
-      sim.net.block(link[0], link[1]);
-    }
-    sim.workload.nemesis("start-" + kind, node.id);
-    sim.schedule(
-        forNanos,
-        new Event.Action(
-            "heal " + kind,
-            () -> {
-              for (int[] link : cut) {
-                sim.net.unblock(link[0], link[1]);
-              }
-              sim.workload.nemesis("stop-" + kind, null);
-            }));
+    hold(Grudges.isolate(ids, node.id), kind, node.id, forNanos);
   }
 
   /** Ends the fault phase: heals the network, restarts and resumes every node. */
@@ -256,6 +232,6 @@ final class Nemesis {
         node.resume();
       }
     }
-    sim.workload.nemesis("heal-all", null);
+    sim.clients.nemesis("heal-all", null);
   }
 }

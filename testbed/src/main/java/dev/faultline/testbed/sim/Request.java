@@ -1,9 +1,23 @@
 package dev.faultline.testbed.sim;
 
+import dev.faultline.workloads.Command;
+
 /**
- * A client operation in flight: its id, the process and client that issued it, and what it does.
- * {@code value} is the value written (write, cas) and {@code expected} the value a cas expects
- * (null = absent).
+ * A client operation in flight: its id, the client slot and process that issued it, and the
+ * workload's command.
  */
-record Request(
-    long id, int client, long process, String f, String key, Long value, Long expected) {}
+record Request(long id, int client, long process, Command command) {
+
+  String f() {
+    return command.f();
+  }
+
+  String key() {
+    return command.key();
+  }
+
+  @Override
+  public String toString() {
+    return "#" + id + " p" + process + " " + command;
+  }
+}

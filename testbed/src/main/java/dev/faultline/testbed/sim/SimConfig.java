@@ -1,6 +1,5 @@
 package dev.faultline.testbed.sim;
 
-import dev.faultline.raft.DeliberateBug;
 import java.util.SplittableRandom;
 
 /**
@@ -25,6 +24,8 @@ import java.util.SplittableRandom;
  * @param flap probability that a newly elected leader is cut off or killed at once
  * @param snapshotEvery entries applied between snapshots
  * @param bug the deliberate bug switched on, or null
+ * @param workload the client workload: {@code registers} (the simulator's own), {@code kv}, {@code
+ *     register} or {@code churn}
  * @param randomizeFaults scale each fault probability per seed, so a sweep covers many mixes
  */
 public record SimConfig(
@@ -44,12 +45,20 @@ public record SimConfig(
     double clog,
     double flap,
     long snapshotEvery,
-    DeliberateBug bug,
+    SimBug bug,
+    String workload,
     boolean randomizeFaults) {
 
   public SimConfig {
     if (nodes < 1 || nodes > 9) {
       throw new IllegalArgumentException("--nodes must be between 1 and 9, was " + nodes);
+    }
+    if (!WORKLOADS.contains(workload)) {
+      throw new IllegalArgumentException(
+          "--workload: unknown workload '"
+              + workload
+              + "'; the simulator runs "
+              + String.join(", ", WORKLOADS));
     }
     if (clients < 1 || keys < 1) {
       throw new IllegalArgumentException("need at least one client and one key");
@@ -61,10 +70,32 @@ public record SimConfig(
     }
   }
 
+  /** The workloads the simulator runs, its own first. */
+  public static final java.util.List<String> WORKLOADS =
+      java.util.List.of("registers", "kv", "register", "churn");
+
   /** The default mix: tuned so every deliberate bug is caught within 1,000 seeds. */
   public static SimConfig defaults() {
     return new SimConfig(
-        5, 3_000, 4_000, 5, 3, 0.02, 0.02, 0.05, 60, 150, 1, 1, 1, 0.5, 0.6, 64, null, true);
+        5,
+        3_000,
+        4_000,
+        5,
+        3,
+        0.02,
+        0.02,
+        0.05,
+        60,
+        150,
+        1,
+        1,
+        1,
+        0.5,
+        0.6,
+        64,
+        null,
+        "registers",
+        true);
   }
 
   public SimConfig withNodes(int n) {
@@ -86,6 +117,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         randomizeFaults);
   }
 
@@ -108,10 +140,11 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         randomizeFaults);
   }
 
-  public SimConfig withBug(DeliberateBug b) {
+  public SimConfig withBug(SimBug b) {
     return new SimConfig(
         nodes,
         faultMillis,
@@ -130,6 +163,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         b,
+        workload,
         randomizeFaults);
   }
 
@@ -152,6 +186,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         randomizeFaults);
   }
 
@@ -174,6 +209,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         randomizeFaults);
   }
 
@@ -196,6 +232,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         randomizeFaults);
   }
 
@@ -218,6 +255,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         randomizeFaults);
   }
 
@@ -240,6 +278,7 @@ public record SimConfig(
         flap,
         snapshotEvery,
         bug,
+        workload,
         on);
   }
 
@@ -266,14 +305,38 @@ public record SimConfig(
         Math.min(1, flap * 2 * random.nextDouble()),
         snapshotEvery,
         bug,
+        workload,
         false);
+  }
+
+  public SimConfig withWorkload(String w) {
+    return new SimConfig(
+        nodes,
+        faultMillis,
+        livenessMillis,
+        clients,
+        keys,
+        drop,
+        duplicate,
+        slow,
+        slowMillis,
+        faultEveryMillis,
+        partition,
+        crash,
+        pause,
+        clog,
+        flap,
+        snapshotEvery,
+        bug,
+        w,
+        randomizeFaults);
   }
 
   @Override
   public String toString() {
     return String.format(
         "nodes=%d faults=%dms liveness=%dms clients=%d keys=%d drop=%.3f dup=%.3f slow=%.3f"
-            + " every=%dms partition=%.2f crash=%.2f pause=%.2f clog=%.2f flap=%.2f bug=%s",
+            + " every=%dms partition=%.2f crash=%.2f pause=%.2f clog=%.2f flap=%.2f bug=%s workload=%s",
         nodes,
         faultMillis,
         livenessMillis,
@@ -288,6 +351,7 @@ public record SimConfig(
         pause,
         clog,
         flap,
-        bug == null ? "none" : bug.cliName());
+        bug == null ? "none" : bug.cliName(),
+        workload);
   }
 }

@@ -5,6 +5,7 @@ import dev.faultline.raft.HardState;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.MemoryLogStorage;
 import dev.faultline.raft.SnapshotMeta;
+import dev.faultline.raft.runtime.SnapshotStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,7 +17,7 @@ import java.util.TreeMap;
  * the last kept append (recovery then drops its tail, as a WAL's checksums would). Snapshot files
  * are durable when saved, like a file written, fsync'd and renamed.
  */
-final class SimDisk {
+final class SimDisk implements SnapshotStore {
   private sealed interface Write permits Append, SaveHardState, InstallSnapshot {}
 
   private record Append(List<Entry> entries) implements Write {}
@@ -65,8 +66,14 @@ final class SimDisk {
     view = null;
   }
 
-  void saveSnapshot(SnapshotMeta meta, byte[] data) {
+  @Override
+  public void save(SnapshotMeta meta, byte[] data) {
     snapshotFiles.put(meta.index(), data);
+  }
+
+  @Override
+  public byte[] load(SnapshotMeta meta) {
+    return loadSnapshot(meta);
   }
 
   byte[] loadSnapshot(SnapshotMeta meta) {

@@ -1,5 +1,6 @@
 package dev.faultline.testbed.sim;
 
+import dev.faultline.nemesis.net.Grudge;
 import dev.faultline.raft.Message;
 import java.util.SplittableRandom;
 
@@ -61,6 +62,18 @@ final class SimNetwork {
 
   void unblock(int from, int to) {
     blocked[from][to] = Math.max(0, blocked[from][to] - 1);
+  }
+
+  /** Cuts every link {@code grudge} names (a receiver stops hearing each of its senders). */
+  void apply(Grudge grudge) {
+    grudge.drops().forEach((to, from) -> from.forEach(f -> block(sim.indexOf(f), sim.indexOf(to))));
+  }
+
+  /** Undoes {@link #apply}; links another grudge also cuts stay cut. */
+  void lift(Grudge grudge) {
+    grudge
+        .drops()
+        .forEach((to, from) -> from.forEach(f -> unblock(sim.indexOf(f), sim.indexOf(to))));
   }
 
   void clog(int from, int to, long extraNanos) {

@@ -4,74 +4,71 @@ import dev.faultline.histories.OpType;
 import dev.faultline.raft.Entry;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.Message;
-import dev.faultline.raft.ProposeResult;
 import dev.faultline.raft.RaftConfig;
 import dev.faultline.raft.RaftCore;
-import dev.faultline.raft.ReadState;
 import dev.faultline.raft.Ready;
-import dev.faultline.raft.Role;
 import dev.faultline.raft.SnapshotMeta;
+import dev.faultline.raft.runtime.NotLeaderException;
+import dev.faultline.raft.runtime.OutcomeUnknownException;
+import dev.faultline.raft.runtime.ReadyLoop;
 import dev.faultline.store.KvCommand;
 import dev.faultline.store.KvQuery;
 import dev.faultline.store.KvResult;
 import dev.faultline.store.KvStateMachine;
 import dev.faultline.store.StoreOptions;
+import dev.faultline.workloads.Command;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One simulated server: the same loop as the production runtime (step, persist, sync, release
- * durable replies, apply, advance), driven by simulated events. While a sync is in flight or the
- * process is paused, inputs wait in a backlog and are stepped together afterwards (group commit).
+ * One simulated server running the production {@link ReadyLoop} (persist, sync, release durable
+ * replies, apply, advance, snapshot, answer requests) over a simulated disk and network, driven by
+ * simulated events. While a sync is in flight or the process is paused, inputs wait in a backlog
+ * and are stepped together afterwards (group commit). The store's shard rebuilds run as simulated
+ * events too, so writes land between a rebuild's freeze and its swap at times the seed decides.
  */
 final class SimNode {
+  /**
+   * Four shards, rebuilt once below half a peak of at least 16 keys, so the churn workload's waves
+   * set off rebuilds (the thresholds the lost-rebuild-writes bug uses, so only the bug differs).
+   */
   private static final StoreOptions STORE =
-      StoreOptions.DEFAULT.withShards(4).withAutoRebuild(false);
-
-  private record Proposal(long term, Request request) {}
+      StoreOptions.DEFAULT.withShards(4).withRebuildThreshold(0.5, 16);
 
   final int index;
   final String id;
   final SimDisk disk = new SimDisk();
   private final Simulation sim;
   private final RaftConfig config;
+  private final StoreOptions store;
   RaftCore core;
-  private LogStorage storage;
-  private KvStateMachine machine;
+  private ReadyLoop loop;
   boolean up;
   boolean paused;
   private boolean syncing;
   private Ready inProgress;
   int incarnation;
   private final ArrayDeque<Runnable> backlog = new ArrayDeque<>();
-  private final Map<Long, Proposal> proposals = new HashMap<>();
-  private final Map<Long, Request> reads = new HashMap<>();
-  private final TreeMap<Long, List<Request>> confirmed = new TreeMap<>();
-  private long applied;
-  private long snapshotIndex;
-  private long leaderTerm = -1;
 
-  SimNode(Simulation sim, int index, RaftConfig config) {
+  SimNode(Simulation sim, int index, RaftConfig config, boolean lostRebuildWrites) {
     this.sim = sim;
     this.index = index;
     this.id = config.id();
     this.config = config;
+    this.store = STORE.withLostRebuildWrites(lostRebuildWrites);
   }
 
   /** Starts (or restarts) the process from what its disk durably holds. */
   void start(SplittableRandom random) {
-    storage = disk.open();
-    machine = new KvStateMachine(STORE);
+    LogStorage storage = disk.open();
+    int life = incarnation + 1;
+    KvStateMachine machine = new KvStateMachine(store, task -> sim.rebuildLater(this, life, task));
     SnapshotMeta snap = storage.snapshot();
     byte[] data = null;
     if (snap.index() > 0) {
@@ -82,27 +79,42 @@ final class SimNode {
         throw new UncheckedIOException(e);
       }
     }
-    applied = snap.index();
-    snapshotIndex = snap.index();
-    core = new RaftCore(config, storage, random, data, applied);
+    core = new RaftCore(config, storage, random, data, snap.index());
+    loop =
+        new ReadyLoop(
+            core,
+            storage,
+            disk,
+            machine,
+            messages -> sim.send(this, messages),
+            sim.config.snapshotEvery(),
+            snap.index(),
+            new ReadyLoop.Observer() {
+              @Override
+              public void appended(List<Entry> entries) {
+                sim.monitor.appended(SimNode.this, entries);
+              }
+
+              @Override
+              public void applied(Entry e) {
+                sim.monitor.applied(SimNode.this, e);
+              }
+            });
     up = true;
     paused = false;
     syncing = false;
     inProgress = null;
-    leaderTerm = -1;
-    incarnation++;
+    incarnation = life;
     sim.monitor.started(this);
   }
 
+  /** The process dies: unanswered requests are never answered, unsynced writes may be lost. */
   void crash(SplittableRandom random) {
     up = false;
     disk.crash(random, true);
     backlog.clear();
-    proposals.clear();
-    reads.clear();
-    confirmed.clear();
     core = null;
-    machine = null;
+    loop = null;
   }
 
   boolean busy() {
@@ -138,6 +150,18 @@ final class SimNode {
     input(() -> handle(r));
   }
 
+  /** A task of the store's rebuild executor; a paused process runs it once resumed. */
+  void rebuildTask(int life, Runnable task) {
+    if (!up || incarnation != life) {
+      return; // the process (and its map) died
+    }
+    if (paused) {
+      backlog.add(task);
+      return;
+    }
+    task.run();
+  }
+
   private void input(Runnable work) {
     if (busy()) {
       backlog.add(work);
@@ -159,72 +183,80 @@ final class SimNode {
     }
   }
 
+  /**
+   * Hands a client's command to the loop, as the node's API layer does. A refusal comes at once and
+   * names the leader the node knows; a not-leader answer that comes later means leadership was lost
+   * after the read was accepted, and names no one.
+   */
   private void handle(Request r) {
-    if (core.role() != Role.LEADER) {
-      sim.complete(r, OpType.FAIL, null, id, "not-leader");
-      return;
-    }
-    if (r.f().equals("read")) {
-      if (core.readIndex(longBytes(r.id()))) {
-        reads.put(r.id(), r);
-      } else {
-        sim.complete(r, OpType.FAIL, null, id, "not-leader");
-      }
-      return;
-    }
-    byte[] key = r.key().getBytes(StandardCharsets.UTF_8);
-    byte[] value = Long.toString(r.value()).getBytes(StandardCharsets.UTF_8);
-    KvCommand cmd =
-        r.f().equals("cas")
-            ? new KvCommand.Cas(
-                key,
-                r.expected() == null
-                    ? null
-                    : Long.toString(r.expected()).getBytes(StandardCharsets.UTF_8),
-                value,
-                0,
-                0)
-            : new KvCommand.Put(key, value, 0, 0);
-    ProposeResult res = core.propose(cmd.encode());
-    if (res instanceof ProposeResult.Accepted a) {
-      proposals.put(a.index(), new Proposal(a.term(), r));
+    CompletableFuture<byte[]> f = new CompletableFuture<>();
+    Command c = r.command();
+    if (c instanceof Command.Read) {
+      loop.read(new KvQuery(bytes(c.key())).encode(), f);
     } else {
-      sim.complete(r, OpType.FAIL, null, id, "not-leader");
+      loop.propose(encode(c), f);
+    }
+    boolean atOnce = f.isDone();
+    f.whenComplete((result, error) -> answer(r, result, error, atOnce));
+  }
+
+  private static byte[] encode(Command c) {
+    KvCommand cmd;
+    if (c instanceof Command.Write w) {
+      cmd = new KvCommand.Put(bytes(w.key()), bytes(w.value()), 0, 0);
+    } else if (c instanceof Command.Cas cas) {
+      cmd = new KvCommand.Cas(bytes(cas.key()), bytes(cas.expected()), bytes(cas.value()), 0, 0);
+    } else if (c instanceof Command.Delete d) {
+      cmd = new KvCommand.Delete(bytes(d.key()), 0, 0);
+    } else {
+      throw new IllegalArgumentException(
+          "the simulator cannot run "
+              + c.f()
+              + " ops; --workload is one of "
+              + SimConfig.WORKLOADS);
+    }
+    return cmd.encode();
+  }
+
+  private void answer(Request r, byte[] result, Throwable error, boolean atOnce) {
+    if (error instanceof NotLeaderException) {
+      sim.complete(r, OpType.FAIL, null, id, atOnce ? "not-leader" : "leadership-lost");
+    } else if (error instanceof OutcomeUnknownException) {
+      sim.complete(r, OpType.INFO, null, id, "outcome-unknown");
+    } else if (error != null) {
+      sim.complete(r, OpType.INFO, null, id, error.toString());
+    } else if (r.command() instanceof Command.Read) {
+      byte[] value = KvQuery.decodeResult(result);
+      Long v = value == null ? null : Long.valueOf(new String(value, StandardCharsets.UTF_8));
+      sim.complete(r, OpType.OK, v, id, null);
+    } else {
+      KvResult kv = KvResult.decode(result);
+      if (kv instanceof KvResult.Done) {
+        sim.complete(r, OpType.OK, null, id, null);
+      } else if (kv instanceof KvResult.CasMismatch) {
+        sim.complete(r, OpType.FAIL, null, id, "cas-mismatch");
+      } else {
+        sim.complete(r, OpType.FAIL, null, id, "rejected");
+      }
     }
   }
 
   // ------------------------------------------------------------------ the ready loop
 
   private void pump() {
-    while (up && !busy() && core.hasReady()) {
-      Ready rd = core.ready();
-      sim.send(this, rd.messages());
-      if (rd.snapshot() != null) {
-        SnapshotMeta meta = rd.snapshot().meta();
-        disk.saveSnapshot(meta, rd.snapshot().data());
-        try {
-          machine.restoreSnapshot(meta.index(), new ByteArrayInputStream(rd.snapshot().data()));
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    try {
+      while (up && !busy() && core.hasReady()) {
+        Ready rd = loop.persist();
+        if (rd.needsSync()) {
+          syncing = true;
+          inProgress = rd;
+          sim.syncLater(this);
+          return;
         }
-        storage.installSnapshot(meta);
-        applied = meta.index();
-        snapshotIndex = meta.index();
+        finish(rd);
       }
-      if (!rd.entries().isEmpty()) {
-        sim.monitor.appended(this, rd.entries());
-        storage.append(rd.entries());
-      }
-      if (rd.hardState() != null) {
-        storage.saveHardState(rd.hardState());
-      }
-      if (rd.needsSync()) {
-        syncing = true;
-        inProgress = rd;
-        sim.syncLater(this);
-        return;
-      }
-      finish(rd);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -237,127 +269,32 @@ final class SimNode {
     syncing = false;
     Ready rd = inProgress;
     inProgress = null;
-    finish(rd);
+    try {
+      finish(rd);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
     drain();
   }
 
-  private void finish(Ready rd) {
-    sim.send(this, rd.persistedMessages());
-    for (Entry e : rd.committed()) {
-      apply(e);
-    }
-    for (ReadState rs : rd.readStates()) {
-      Request r = reads.remove(bytesLong(rs.context()));
-      if (r != null) {
-        confirmed.computeIfAbsent(rs.index(), k -> new ArrayList<>()).add(r);
-      }
-    }
-    core.advance(rd);
-    maybeSnapshot();
-    serveReads();
-    checkLeadership();
+  private void finish(Ready rd) throws IOException {
+    loop.release(rd);
+    loop.settle();
     sim.monitor.observe(this);
     sim.nemesis.electionsObserved();
   }
 
-  private void apply(Entry e) {
-    sim.monitor.applied(this, e);
-    // Entries that are not commands reach the machine as empty commands, so its applied index
-    // (and the index its snapshots claim) follows the log exactly.
-    byte[] result =
-        machine.apply(e.index(), e.type() == Entry.Type.COMMAND ? e.data() : new byte[0]);
-    applied = e.index();
-    Proposal p = proposals.remove(e.index());
-    if (p == null) {
-      return;
-    }
-    if (p.term() != e.term()) {
-      sim.complete(p.request(), OpType.INFO, null, id, "replaced");
-      return;
-    }
-    KvResult r = KvResult.decode(result);
-    if (r instanceof KvResult.Done) {
-      sim.complete(p.request(), OpType.OK, null, id, null);
-    } else if (r instanceof KvResult.CasMismatch) {
-      sim.complete(p.request(), OpType.FAIL, null, id, "cas-mismatch");
-    } else {
-      sim.complete(p.request(), OpType.FAIL, null, id, "rejected");
-    }
-  }
-
-  private void serveReads() {
-    while (!confirmed.isEmpty() && confirmed.firstKey() <= applied) {
-      for (Request r : confirmed.pollFirstEntry().getValue()) {
-        byte[] raw = machine.query(new KvQuery(r.key().getBytes(StandardCharsets.UTF_8)).encode());
-        byte[] value = KvQuery.decodeResult(raw);
-        Long v = value == null ? null : Long.valueOf(new String(value, StandardCharsets.UTF_8));
-        sim.complete(r, OpType.OK, v, id, null);
-      }
-    }
-  }
-
-  private void checkLeadership() {
-    boolean leads = core.role() == Role.LEADER;
-    if (leads && leaderTerm == core.term()) {
-      return;
-    }
-    for (Proposal p : proposals.values()) {
-      sim.complete(p.request(), OpType.INFO, null, id, "leadership-lost");
-    }
-    proposals.clear();
-    for (Request r : reads.values()) {
-      sim.complete(r, OpType.FAIL, null, id, "leadership-lost");
-    }
-    reads.clear();
-    leaderTerm = leads ? core.term() : -1;
-  }
-
-  private void maybeSnapshot() {
-    if (applied - snapshotIndex < sim.config.snapshotEvery() || applied > core.commitIndex()) {
-      return;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      machine.writeSnapshot(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    SnapshotMeta meta =
-        new SnapshotMeta(
-            applied,
-            core.termAt(applied),
-            core.membership().voters(),
-            core.membership().learners());
-    disk.saveSnapshot(meta, out.toByteArray());
-    storage.installSnapshot(meta);
-    core.snapshotTaken(meta, out.toByteArray());
-    snapshotIndex = applied;
-  }
-
   /** Requests this node holds that have not been answered (liveness: none after healing). */
   int pendingRequests() {
-    int n = proposals.size() + reads.size();
-    for (List<Request> l : confirmed.values()) {
-      n += l.size();
-    }
-    return n;
+    return loop == null ? 0 : loop.pending();
   }
 
-  private static byte[] longBytes(long v) {
-    byte[] b = new byte[8];
-    for (int i = 7; i >= 0; i--) {
-      b[i] = (byte) v;
-      v >>>= 8;
-    }
-    return b;
+  private static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  private static long bytesLong(byte[] b) {
-    long v = 0;
-    for (byte x : b) {
-      v = (v << 8) | (x & 0xff);
-    }
-    return v;
+  private static byte[] bytes(long v) {
+    return bytes(Long.toString(v));
   }
 
   @Override

@@ -36,12 +36,13 @@ public final class Simulation {
   final Trace trace;
   final SafetyMonitor monitor;
   final SimNetwork net;
-  final Workload workload;
+  final SimClients clients;
   final Nemesis nemesis;
   private final SimNode[] nodes;
   private final SplittableRandom nodeRandom;
   private final SplittableRandom diskRandom;
   private final SplittableRandom latencyRandom;
+  private final SplittableRandom rebuildRandom;
   long now;
   long delivered;
   private String livenessProblem;
@@ -55,11 +56,12 @@ public final class Simulation {
     this.trace = new Trace(recordAll);
     this.monitor = new SafetyMonitor(config.nodes());
     this.net = new SimNetwork(this, master.split(), config.nodes(), config);
-    this.workload = new Workload(this, master.split(), config);
+    this.clients = new SimClients(this, master.split(), config);
     this.nemesis = new Nemesis(this, master.split(), config);
     this.nodeRandom = master.split();
     this.diskRandom = master.split();
     this.latencyRandom = master.split();
+    this.rebuildRandom = master.split();
     Set<String> ids = new TreeSet<>();
     for (int i = 0; i < config.nodes(); i++) {
       ids.add(idOf(i));
@@ -71,8 +73,11 @@ public final class Simulation {
               .withTicks(ELECTION_TICKS, HEARTBEAT_TICKS)
               .withFlowControl(setup.inflight(), 64 << 10, setup.messageBytes(), 256)
               .withElectionSafety(setup.preVote(), setup.checkQuorum())
-              .withBugs(config.bug() == null ? Set.of() : Set.of(config.bug()));
-      nodes[i] = new SimNode(this, i, rc);
+              .withBugs(
+                  config.bug() == null || config.bug().raftBug() == null
+                      ? Set.of()
+                      : Set.of(config.bug().raftBug()));
+      nodes[i] = new SimNode(this, i, rc, config.bug() == SimBug.LOST_REBUILD_WRITES);
     }
   }
 
@@ -118,11 +123,18 @@ public final class Simulation {
     schedule(latency, new SyncDone(n.index, n.incarnation));
   }
 
+  /** A task of a node's store rebuild executor runs 0.05-5 ms later, unless the process died. */
+  void rebuildLater(SimNode n, int incarnation, Runnable task) {
+    long delay = 50_000 + rebuildRandom.nextLong(4_950_000);
+    schedule(
+        delay, new Event.Action("rebuild-step " + n.id, () -> n.rebuildTask(incarnation, task)));
+  }
+
   void complete(Request r, OpType type, Object value, String node, String error) {
     if ("not-leader".equals(error)) {
       SimNode n = nodes[indexOf(node)];
       String hint = n.up && n.core != null ? n.core.leader() : null;
-      workload.hint(r.client(), hint);
+      clients.hint(r.client(), hint);
     }
     schedule(clientLatency(), new Reply(r, type, value, node, error));
   }
@@ -157,7 +169,7 @@ public final class Simulation {
     for (SimNode n : nodes) {
       restart(n);
     }
-    workload.start();
+    clients.start();
     nemesis.start(100_000_000);
     schedule(
         faultEnd,
@@ -165,11 +177,11 @@ public final class Simulation {
             "heal-all",
             () -> {
               nemesis.healAll();
-              workload.healed = true;
+              clients.healed = true;
             }));
     schedule(
         faultEnd + config.livenessMillis() * 1_000_000 / 2,
-        new Event.Action("clients-stop", () -> workload.active = false));
+        new Event.Action("clients-stop", () -> clients.active = false));
     schedule(end, new Event.Action("liveness-check", this::checkLiveness));
     String error = null;
     try {
@@ -194,7 +206,7 @@ public final class Simulation {
       }
     }
     long wall = System.nanoTime() - wallStart;
-    History history = workload.history.build();
+    History history = clients.history.build();
     SimResult.Outcome outcome = SimResult.Outcome.PASSED;
     String problem = null;
     if (error != null) {
@@ -271,9 +283,9 @@ public final class Simulation {
         return;
       }
     }
-    if (workload.inFlight() > 0) {
-      livenessProblem = "liveness: " + workload.inFlight() + " client operations never completed";
-    } else if (workload.okAfterHeal == 0) {
+    if (clients.inFlight() > 0) {
+      livenessProblem = "liveness: " + clients.inFlight() + " client operations never completed";
+    } else if (clients.okAfterHeal == 0) {
       livenessProblem = "liveness: no client operation succeeded after healing";
     }
   }
@@ -374,7 +386,7 @@ public final class Simulation {
 
     @Override
     void fire(Simulation sim) {
-      sim.workload.complete(request, type, value, node, error);
+      sim.clients.complete(request, type, value, node, error);
     }
 
     @Override

@@ -1,6 +1,7 @@
 /**
- * The deterministic simulator behind {@code faultline sim}: a Raft cluster of pure cores with the
- * production ready loop, simulated clock, network, disks, faults and clients in one thread, all
+ * The deterministic simulator behind {@code faultline sim}: a Raft cluster of pure cores driven by
+ * the production {@code ReadyLoop} over the store's state machine, with a simulated clock, network
+ * and disks, the nemesis module's grudges and the workloads module's generators, in one thread, all
  * drawn from one seed; safety checked continuously, liveness after healing, and the client history
  * checked for linearizability.
  */

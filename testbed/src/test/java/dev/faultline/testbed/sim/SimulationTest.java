@@ -2,7 +2,6 @@ package dev.faultline.testbed.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faultline.raft.DeliberateBug;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -56,13 +55,15 @@ class SimulationTest {
 
   @ParameterizedTest(name = "{0} is caught within 1000 seeds as a {1} violation")
   @CsvSource({
-    "vote-not-persisted, SAFETY",
-    "commit-previous-term, SAFETY",
-    "read-without-quorum-check, LINEARIZABILITY",
-    "truncate-committed, SAFETY"
+    "vote-not-persisted, SAFETY, registers",
+    "commit-previous-term, SAFETY, registers",
+    "read-without-quorum-check, LINEARIZABILITY, registers",
+    "truncate-committed, SAFETY, registers",
+    "lost-rebuild-writes, LINEARIZABILITY, churn"
   })
-  void deliberateBugIsCaughtWithinItsSeedBudget(String bug, SimResult.Outcome expected) {
-    SimConfig config = DEFAULTS.withBug(DeliberateBug.fromName(bug));
+  void deliberateBugIsCaughtWithinItsSeedBudget(
+      String bug, SimResult.Outcome expected, String workload) {
+    SimConfig config = DEFAULTS.withBug(SimBug.fromName(bug)).withWorkload(workload);
     SimResult caught = null;
     for (long seed = 1; seed <= 1000 && caught == null; seed++) {
       SimResult r = Simulation.run(seed, config, false);
@@ -72,6 +73,30 @@ class SimulationTest {
     }
     assertThat(caught).as("%s not caught in 1000 seeds", bug).isNotNull();
     assertThat(caught.outcome()).as(caught.problem()).isEqualTo(expected);
+  }
+
+  @ParameterizedTest(name = "the {0} workload passes 20 seeds")
+  @CsvSource({"kv", "register", "churn"})
+  void workloadsGeneratorsRunSafely(String workload) {
+    SimConfig config = DEFAULTS.withWorkload(workload);
+    for (long seed = 1; seed <= 20; seed++) {
+      SimResult r = Simulation.run(seed, config, false);
+      assertThat(r.passed()).as("seed %d: %s %s", seed, r.outcome(), r.problem()).isTrue();
+      assertThat(r.history().ops()).as("seed %d did work", seed).hasSizeGreaterThan(500);
+    }
+  }
+
+  @Test
+  void churnRebuildsShardsDuringTheRun() {
+    SimResult r = Simulation.run(3, DEFAULTS.withWorkload("churn"), true);
+    assertThat(r.trace()).anyMatch(line -> line.contains("rebuild-step"));
+    assertThat(r.history().ops()).anyMatch(op -> op.f().equals("delete"));
+  }
+
+  @Test
+  void simulatorRefusesTheNodesHttpLayerBugsWithAReason() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> SimBug.fromName("stale-read"))
+        .hasMessageContaining("faultline test --bug stale-read");
   }
 
   @Test

@@ -3,50 +3,66 @@ package dev.faultline.testbed.sim;
 import dev.faultline.histories.HistoryBuilder;
 import dev.faultline.histories.Op;
 import dev.faultline.histories.OpType;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.List;
+import dev.faultline.workloads.ChurnWorkload;
+import dev.faultline.workloads.Command;
+import dev.faultline.workloads.Generator;
+import dev.faultline.workloads.Workload;
+import dev.faultline.workloads.WorkloadOptions;
 import java.util.SplittableRandom;
 
 /**
- * Client processes issuing read, write and cas on a few registers against the node they believe
- * leads, one op at a time each, with a timeout; every invocation and completion is recorded in the
- * history. A process whose op ends with an unknown outcome ({@code info}) is retired and replaced
- * by a fresh process id, as Jepsen does.
+ * Client processes issuing the operations of a workload's {@link Generator} against the node they
+ * believe leads, one op at a time each, with a timeout; every invocation and completion is recorded
+ * in the history. A process whose op ends with an unknown outcome ({@code info}) is retired and
+ * replaced by a fresh process id, as Jepsen does.
  */
-final class Workload {
+final class SimClients {
   private static final long TIMEOUT_NANOS = 400_000_000;
+
+  /** The churn workload scaled to a simulation's few thousand ops: waves of 96 keys down to 24. */
+  static final ChurnWorkload CHURN = new ChurnWorkload(96, 24, 24);
+
   private final Simulation sim;
   private final SplittableRandom random;
   private final SimConfig config;
+  private final Generator generator;
   final HistoryBuilder history = new HistoryBuilder();
   private final long[] process;
   private final Request[] inFlight;
   private final int[] leaderGuess;
-  private final long[] counter;
-  private final List<List<Long>> written = new ArrayList<>();
   private long nextProcess;
   private long nextRequest;
   boolean active;
   long okAfterHeal;
   boolean healed;
 
-  Workload(Simulation sim, SplittableRandom random, SimConfig config) {
+  SimClients(Simulation sim, SplittableRandom random, SimConfig config) {
     this.sim = sim;
     this.random = random;
     this.config = config;
+    this.generator = generator(config, random);
     this.process = new long[config.clients()];
     this.inFlight = new Request[config.clients()];
     this.leaderGuess = new int[config.clients()];
-    this.counter = new long[config.clients()];
     for (int c = 0; c < config.clients(); c++) {
       process[c] = nextProcess++;
       leaderGuess[c] = -1;
     }
-    for (int k = 0; k < config.keys(); k++) {
-      written.add(new ArrayList<>());
-    }
+  }
+
+  /**
+   * The generator {@code --workload} names. The simulator's own mix draws from the clients' random
+   * source, in the order it always has, so a seed keeps the run it had; the workloads module's
+   * generators are seeded from it.
+   */
+  static Generator generator(SimConfig config, SplittableRandom random) {
+    return switch (config.workload()) {
+      case "registers" -> new RegisterMix(random, config.keys());
+      case "churn" -> CHURN.generator(random.nextLong(), WorkloadOptions.defaults());
+      default ->
+          Workload.named(config.workload())
+              .generator(random.nextLong(), WorkloadOptions.defaults());
+    };
   }
 
   void start() {
@@ -62,29 +78,20 @@ final class Workload {
     if (!active || inFlight[c] != null) {
       return;
     }
-    double roll = random.nextDouble();
-    String f = roll < 0.4 ? "read" : roll < 0.8 ? "write" : "cas";
-    int k = random.nextInt(config.keys());
-    String key = "k" + k;
-    Long value = null;
-    Long expected = null;
-    Object opValue = null;
-    if (!f.equals("read")) {
-      value = (c + 1) * 1_000_000L + ++counter[c];
-      opValue = value;
-      if (f.equals("cas")) {
-        List<Long> seen = written.get(k);
-        expected =
-            seen.isEmpty() || random.nextInt(8) == 0
-                ? null
-                : seen.get(seen.size() - 1 - random.nextInt(Math.min(2, seen.size())));
-        opValue = Collections.unmodifiableList(Arrays.asList(expected, value));
-      }
-      written.get(k).add(value);
-    }
-    Request r = new Request(nextRequest++, c, process[c], f, key, value, expected);
+    Command command = generator.next();
+    Request r = new Request(nextRequest++, c, process[c], command);
     inFlight[c] = r;
-    history.add(new Op(0, sim.now, process[c], OpType.INVOKE, f, key, opValue, null, null));
+    history.add(
+        new Op(
+            0,
+            sim.now,
+            process[c],
+            OpType.INVOKE,
+            command.f(),
+            command.key(),
+            command.invokeValue(),
+            null,
+            null));
     int node =
         leaderGuess[c] >= 0 && random.nextInt(10) < 8
             ? leaderGuess[c]
@@ -96,7 +103,12 @@ final class Workload {
   private void timeout(Request r) {
     if (inFlight[r.client()] == r) {
       // A read that timed out changed nothing; a write or cas may still take effect.
-      complete(r, r.f().equals("read") ? OpType.FAIL : OpType.INFO, null, null, "timeout");
+      complete(
+          r,
+          r.command() instanceof Command.Read ? OpType.FAIL : OpType.INFO,
+          null,
+          null,
+          "timeout");
     }
   }
 
@@ -108,11 +120,9 @@ final class Workload {
     }
     inFlight[c] = null;
     Object value =
-        switch (r.f()) {
-          case "read" -> type == OpType.OK ? readValue : null;
-          case "cas" -> Collections.unmodifiableList(Arrays.asList(r.expected(), r.value()));
-          default -> r.value();
-        };
+        r.command() instanceof Command.Read
+            ? (type == OpType.OK ? readValue : null)
+            : r.command().invokeValue();
     history.add(new Op(0, sim.now, r.process(), type, r.f(), r.key(), value, node, error));
     sim.trace.note(r.id() * 7 + type.ordinal());
     if (type == OpType.INFO) {
