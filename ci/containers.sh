@@ -55,6 +55,8 @@ print_env() {
       # Ryuk's image cannot be pulled; /.dockerenv would make Testcontainers use the bridge gateway.
       echo "export TESTCONTAINERS_RYUK_DISABLED=true"
       echo "export TESTCONTAINERS_HOST_OVERRIDE=localhost"
+      # Its start-up checks pull alpine, which cannot be had: minutes of retries before each run.
+      echo "export TESTCONTAINERS_CHECKS_DISABLE=true"
       echo "export FAULTLINE_BASE_IMAGE=$BASE"
       echo "export FAULTLINE_BUILD_IMAGE=$BASE"
       if have_image "$TOXIPROXY"; then echo "export FAULTLINE_TOXIPROXY_IMAGE=$TOXIPROXY"; fi

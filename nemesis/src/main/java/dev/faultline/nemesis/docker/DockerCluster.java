@@ -149,16 +149,17 @@ public final class DockerCluster implements Cluster {
     ToxiproxyContainer toxiproxy =
         new ToxiproxyContainer(toxiproxyImage(System.getenv(TOXIPROXY_IMAGE_VARIABLE)))
             .withNetwork(network)
-            .withNetworkAliases(TOXIPROXY_ALIAS)
-            // Only the API is published, on loopback; the proxies serve the private network.
-            .withCreateContainerCmdModifier(
-                cmd ->
-                    cmd.getHostConfig()
-                        .withPublishAllPorts(false)
-                        .withPortBindings(
-                            new PortBinding(
-                                Ports.Binding.bindIpAndPort("127.0.0.1", apiPort),
-                                ExposedPort.tcp(TOXIPROXY_API_PORT))));
+            .withNetworkAliases(TOXIPROXY_ALIAS);
+    // Only the API is published, on loopback; the proxies serve the private network.
+    toxiproxy.setExposedPorts(List.of(TOXIPROXY_API_PORT));
+    toxiproxy.withCreateContainerCmdModifier(
+        cmd ->
+            cmd.getHostConfig()
+                .withPublishAllPorts(false)
+                .withPortBindings(
+                    new PortBinding(
+                        Ports.Binding.bindIpAndPort("127.0.0.1", apiPort),
+                        ExposedPort.tcp(TOXIPROXY_API_PORT))));
     try {
       toxiproxy.start();
       URI api = URI.create("http://" + toxiproxy.getHost() + ":" + toxiproxy.getControlPort());
@@ -285,7 +286,9 @@ public final class DockerCluster implements Cluster {
             .withCreateContainerCmdModifier(
                 cmd -> {
                   cmd.withName("faultline-" + node.id + "-" + ProcessHandle.current().pid());
+                  // Only these two, on loopback: not the image's other EXPOSEd ports.
                   cmd.getHostConfig()
+                      .withPublishAllPorts(false)
                       .withPortBindings(
                           new PortBinding(
                               Ports.Binding.bindIpAndPort("127.0.0.1", node.httpHostPort),
