@@ -254,6 +254,8 @@ up() {
   local prom=$!
   build_node_local
   wait "$prom" || die "building $PROMETHEUS failed; see $dir/prometheus-build.log"
+  # Each new jar leaves the previous node image untagged: drop those, keep every tagged image.
+  docker image prune -f >/dev/null 2>&1 || true
   say "ready in $((SECONDS - start)) s; images: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep -c .)"
   write_dotenv "$own_host" yes
   print_env "$own_host" yes
