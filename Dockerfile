@@ -1,20 +1,31 @@
 # Faultline node image.
 #   docker build -t faultline:dev .
+# Without a registry (ci/containers.sh does this): a local Debian base for both stages, and the jar
+# built beforehand (mvn -B -DskipTests package) copied in instead of built inside the image:
+#   docker build -t faultline:dev --build-arg BASE_IMAGE=faultline/base:bookworm \
+#     --build-arg BUILD_IMAGE=faultline/base:bookworm --build-arg PREBUILT_JAR=testbed/target/faultline.jar .
 #   docker run --rm -p 8080:8080 -v faultline-data:/data -e FAULTLINE_ID=n1 faultline:dev
 # Every node option can be given as FAULTLINE_<OPTION_IN_UPPER_SNAKE> (see config/faultline.example.yml)
 # or as flags after the image name (`docker run faultline:dev --id n1 --tick-ms 20`).
 
 # --- Build: the shaded jar, testbed/target/faultline.jar -------------------------------------------
-FROM maven:3.9-eclipse-temurin-17 AS build
+ARG BUILD_IMAGE=maven:3.9-eclipse-temurin-17
+ARG BASE_IMAGE=eclipse-temurin:17-jre
+FROM ${BUILD_IMAGE} AS build
+# Empty: build the jar here with Maven. A path in the context: take that jar as it is.
+ARG PREBUILT_JAR=
 WORKDIR /src
 COPY . .
-RUN mvn -B -q -DskipTests package && cp testbed/target/faultline.jar /faultline.jar
+RUN if [ -n "$PREBUILT_JAR" ]; then cp "$PREBUILT_JAR" /faultline.jar; \
+    else mvn -B -q -DskipTests package && cp testbed/target/faultline.jar /faultline.jar; fi
 
 # --- Run: the jar on a JRE, as an unprivileged user ------------------------------------------------
-FROM eclipse-temurin:17-jre
-# curl for the health check, whatever the base image ships.
+FROM ${BASE_IMAGE}
+# curl for the health check, whatever the base image ships; a JRE when the base has none (Debian).
 RUN apt-get update \
- && apt-get install -y --no-install-recommends curl \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl \
+ && if ! command -v java >/dev/null; then \
+      DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends openjdk-17-jre-headless; fi \
  && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system --gid 10001 faultline \
  && useradd --system --uid 10001 --gid faultline --home-dir /data --no-create-home faultline \

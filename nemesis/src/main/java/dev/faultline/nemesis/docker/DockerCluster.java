@@ -17,7 +17,6 @@ import dev.faultline.nemesis.toxiproxy.ToxiproxyControl;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,6 +53,11 @@ public final class DockerCluster implements Cluster {
   public static final int PEER_PORT = 7070;
 
   static final String TOXIPROXY_IMAGE = "ghcr.io/shopify/toxiproxy:2.9.0";
+
+  /** An image to use instead of {@link #TOXIPROXY_IMAGE}, e.g. one built locally. */
+  public static final String TOXIPROXY_IMAGE_VARIABLE = "FAULTLINE_TOXIPROXY_IMAGE";
+
+  static final int TOXIPROXY_API_PORT = 8474;
   static final String TOXIPROXY_ALIAS = "toxiproxy";
   static final int PROXY_BASE_PORT = 20000;
 
@@ -125,9 +129,10 @@ public final class DockerCluster implements Cluster {
             });
     Map<String, Node> nodes = new LinkedHashMap<>();
     List<Member> members = new ArrayList<>();
+    HostPorts ports = HostPorts.fromEnvironment();
     for (int i = 0; i < options.ids().size(); i++) {
       String id = options.ids().get(i);
-      Node node = new Node(id, i + 1, freePort(), freePort());
+      Node node = new Node(id, i + 1, ports.next(), ports.next());
       nodes.put(id, node);
       // Client addresses are the host's published ports, so redirects work for clients on the host.
       members.add(
@@ -140,10 +145,21 @@ public final class DockerCluster implements Cluster {
     ProxyTopology topology =
         ProxyTopology.of(members, ProxyPlacement.container(TOXIPROXY_ALIAS, PROXY_BASE_PORT));
     Network network = Network.newNetwork();
+    int apiPort = ports.next();
     ToxiproxyContainer toxiproxy =
-        new ToxiproxyContainer(DockerImageName.parse(TOXIPROXY_IMAGE))
+        new ToxiproxyContainer(toxiproxyImage(System.getenv(TOXIPROXY_IMAGE_VARIABLE)))
             .withNetwork(network)
             .withNetworkAliases(TOXIPROXY_ALIAS);
+    // Only the API is published, on loopback; the proxies serve the private network.
+    toxiproxy.setExposedPorts(List.of(TOXIPROXY_API_PORT));
+    toxiproxy.withCreateContainerCmdModifier(
+        cmd ->
+            cmd.getHostConfig()
+                .withPublishAllPorts(false)
+                .withPortBindings(
+                    new PortBinding(
+                        Ports.Binding.bindIpAndPort("127.0.0.1", apiPort),
+                        ExposedPort.tcp(TOXIPROXY_API_PORT))));
     try {
       toxiproxy.start();
       URI api = URI.create("http://" + toxiproxy.getHost() + ":" + toxiproxy.getControlPort());
@@ -156,6 +172,18 @@ public final class DockerCluster implements Cluster {
       network.close();
       throw e;
     }
+  }
+
+  /**
+   * The Toxiproxy image: {@code configured} (e.g. {@code faultline/toxiproxy:2.8.0} built from the
+   * server binary) standing in for the upstream image, or the upstream image when none is set.
+   */
+  static DockerImageName toxiproxyImage(String configured) {
+    if (configured == null || configured.isBlank()) {
+      return DockerImageName.parse(TOXIPROXY_IMAGE);
+    }
+    return DockerImageName.parse(configured.trim())
+        .asCompatibleSubstituteFor("ghcr.io/shopify/toxiproxy");
   }
 
   /** Partitions and toxic faults on the peer links. */
@@ -258,7 +286,9 @@ public final class DockerCluster implements Cluster {
             .withCreateContainerCmdModifier(
                 cmd -> {
                   cmd.withName("faultline-" + node.id + "-" + ProcessHandle.current().pid());
+                  // Only these two, on loopback: not the image's other EXPOSEd ports.
                   cmd.getHostConfig()
+                      .withPublishAllPorts(false)
                       .withPortBindings(
                           new PortBinding(
                               Ports.Binding.bindIpAndPort("127.0.0.1", node.httpHostPort),
@@ -499,13 +529,5 @@ public final class DockerCluster implements Cluster {
 
   private static InspectContainerResponse inspect(Node node) {
     return docker().inspectContainerCmd(node.container.getContainerId()).exec();
-  }
-
-  private static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot find a free port for a node: " + e.getMessage(), e);
-    }
   }
 }

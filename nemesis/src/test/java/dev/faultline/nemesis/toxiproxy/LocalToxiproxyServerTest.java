@@ -29,7 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The Toxiproxy net against a real {@code toxiproxy-server} on loopback, with stand-in nodes that
  * answer a line with {@code <id> <line>}: a partition cuts exactly the grudge's links and a heal
- * restores them. Skips when no {@code toxiproxy-server} is on the PATH.
+ * restores them, and latency, bandwidth and flaky faults are measured to act on the link. Skips
+ * when no {@code toxiproxy-server} is found: {@code FAULTLINE_TOXIPROXY_SERVER}, the PATH, or the
+ * static build beside the project in {@code ../shared/tools/toxiproxy/}.
  */
 class LocalToxiproxyServerTest {
 
@@ -38,6 +40,26 @@ class LocalToxiproxyServerTest {
   final List<ServerSocket> nodes = new ArrayList<>();
   final ExecutorService pool = Executors.newCachedThreadPool();
   ToxiproxyNet net;
+
+  /** The server binary: {@code FAULTLINE_TOXIPROXY_SERVER}, the PATH, or the shared build. */
+  static Path toxiproxyServer() {
+    String configured = System.getenv("FAULTLINE_TOXIPROXY_SERVER");
+    if (configured != null && Files.isExecutable(Path.of(configured))) {
+      return Path.of(configured);
+    }
+    Path onPath = onPath("toxiproxy-server");
+    if (onPath != null) {
+      return onPath;
+    }
+    Path root = Path.of(System.getProperty("faultline.root", "..")).toAbsolutePath().normalize();
+    for (Path r = root; r != null; r = r.getParent()) {
+      Path shared = r.resolveSibling("shared").resolve("tools/toxiproxy/toxiproxy-server");
+      if (Files.isExecutable(shared)) {
+        return shared;
+      }
+    }
+    return null;
+  }
 
   static Path onPath(String program) {
     for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
@@ -57,10 +79,11 @@ class LocalToxiproxyServerTest {
 
   @BeforeEach
   void startServer() throws Exception {
-    Path binary = onPath("toxiproxy-server");
+    Path binary = toxiproxyServer();
     Assumptions.assumeTrue(
         binary != null,
-        "toxiproxy-server is not on the PATH: install Toxiproxy (github.com/Shopify/toxiproxy releases) to run this check");
+        "no toxiproxy-server (FAULTLINE_TOXIPROXY_SERVER, the PATH, ../shared/tools/toxiproxy/):"
+            + " install Toxiproxy (github.com/Shopify/toxiproxy releases) to run this check");
     int apiPort = freePort();
     server =
         new ProcessBuilder(
@@ -100,6 +123,31 @@ class LocalToxiproxyServerTest {
       } catch (IOException closedOrReset) {
         // The next connection gets a fresh try.
       }
+    }
+  }
+
+  /**
+   * Nanoseconds one exchange of {@code line} takes from {@code from} to {@code to} and back through
+   * the link's proxy.
+   */
+  long exchange(String from, String to, String line) throws IOException {
+    String dial = net.topology().proxy(from, to).dial();
+    int colon = dial.lastIndexOf(':');
+    try (Socket s = new Socket()) {
+      s.connect(
+          new InetSocketAddress(
+              dial.substring(0, colon), Integer.parseInt(dial.substring(colon + 1))),
+          1000);
+      s.setSoTimeout(30_000);
+      long start = System.nanoTime();
+      var out = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+      out.println(line);
+      String answer =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+              .readLine();
+      long took = System.nanoTime() - start;
+      assertThat(answer).isEqualTo(to + " " + line);
+      return took;
     }
   }
 
@@ -148,6 +196,32 @@ class LocalToxiproxyServerTest {
     assertThat(reaches("n3", "n2")).isTrue();
     assertThat(net.stop(flaky).ok()).isTrue();
     assertThat(reaches("n2", "n3")).isTrue();
+  }
+
+  @Test
+  void latencyFaultDelaysEachWayByItsLatency() throws IOException {
+    ToxicFault latency =
+        ToxicFault.latency(List.of(new Link("n1", "n2")), Duration.ofMillis(300), Duration.ZERO);
+    assertThat(net.start(latency).ok()).isTrue();
+    // 300 ms upstream and 300 ms downstream: an exchange cannot take less than 600 ms.
+    assertThat(Duration.ofNanos(exchange("n1", "n2", "ping"))).isGreaterThanOrEqualTo(ms(600));
+    assertThat(net.stop(latency).ok()).isTrue();
+    assertThat(reaches("n1", "n2")).isTrue();
+  }
+
+  @Test
+  void bandwidthFaultCapsTheLinksRate() throws IOException {
+    String line = "x".repeat(16 * 1024);
+    ToxicFault capped = ToxicFault.bandwidth(List.of(new Link("n3", "n1")), 8);
+    assertThat(net.start(capped).ok()).isTrue();
+    // 16 KB each way at 8 KB/s: at least two seconds each way.
+    assertThat(Duration.ofNanos(exchange("n3", "n1", line))).isGreaterThanOrEqualTo(ms(3000));
+    assertThat(net.stop(capped).ok()).isTrue();
+    assertThat(reaches("n3", "n1")).isTrue();
+  }
+
+  private static Duration ms(long millis) {
+    return Duration.ofMillis(millis);
   }
 
   @AfterEach

@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code faultline test --cluster docker} end to end: three node containers built from the
- * Dockerfile, crashes and partitions through the Toxiproxy container; the run must be valid. Skips
- * when no Docker engine answers.
+ * Dockerfile, crashes, pauses, partitions and latency through the Toxiproxy container; the run must
+ * be valid, and with the stale-read bug under leader partitions it must be invalid. Skips when no
+ * Docker engine answers.
  */
 class DockerTestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -22,7 +23,23 @@ class DockerTestCommandIT {
   @TempDir Path store;
 
   @Test
-  void crashesAndPartitionsOfADockerClusterAreValid() throws Exception {
+  void crashesPausesPartitionsAndLatencyOfADockerClusterAreValid() throws Exception {
+    JsonNode results = run(0, "--nemesis", "kill,partition,pause,latency", "--seed", "41");
+    assertThat(results.path("verdict").asText()).isEqualTo("valid");
+    assertThat(results.path("network").asText()).startsWith("docker");
+    assertThat(results.path("faults").size()).isPositive();
+  }
+
+  @Test
+  void staleReadsUnderLeaderPartitionsOfADockerClusterAreInvalid() throws Exception {
+    JsonNode results =
+        run(1, "--bug", "stale-read", "--nemesis", "partition-leader", "--seed", "43");
+    assertThat(results.path("verdict").asText()).isEqualTo("invalid");
+    assertThat(results.path("network").asText()).startsWith("docker");
+  }
+
+  /** One 30 s run on three containers; {@code expectedCode} is the CLI's exit code. */
+  private JsonNode run(int expectedCode, String... extra) throws Exception {
     Optional<String> docker = DockerCluster.unavailableReason();
     assumeTrue(docker.isEmpty(), () -> "no Docker engine: " + docker.orElse(""));
     FaultlineJar jar = FaultlineJar.locate();
@@ -30,32 +47,30 @@ class DockerTestCommandIT {
     assumeTrue(unusable.isEmpty(), unusable.orElse(""));
     Path root = Path.of(System.getProperty("faultline.root", "..")).toAbsolutePath();
 
+    var args =
+        new java.util.ArrayList<>(
+            java.util.List.of(
+                "test",
+                "--cluster",
+                "docker",
+                "--store",
+                store.toString(),
+                "--nodes",
+                "3",
+                "--time-limit",
+                "30",
+                "--interval",
+                "5",
+                // A restarted container takes its JVM's start-up time to rejoin.
+                "--recovery-wait",
+                "45",
+                "--concurrency",
+                "5"));
+    args.addAll(java.util.List.of(extra));
     // The first run builds the image, which takes minutes; later runs use Docker's cache.
-    FaultlineJar.Result r =
-        jar.run(
-            root,
-            900,
-            "test",
-            "--cluster",
-            "docker",
-            "--store",
-            store.toString(),
-            "--nodes",
-            "3",
-            "--nemesis",
-            "kill,partition",
-            "--time-limit",
-            "20",
-            "--interval",
-            "5",
-            "--concurrency",
-            "5",
-            "--seed",
-            "41");
+    FaultlineJar.Result r = jar.run(root, 900, args.toArray(String[]::new));
 
-    assertThat(r.code()).as(r.output()).isZero();
-    JsonNode results = JSON.readTree(store.resolve("latest").resolve("results.json").toFile());
-    assertThat(results.path("verdict").asText()).isEqualTo("valid");
-    assertThat(results.path("network").asText()).startsWith("docker");
+    assertThat(r.code()).as(r.output()).isEqualTo(expectedCode);
+    return JSON.readTree(store.resolve("latest").resolve("results.json").toFile());
   }
 }

@@ -11,17 +11,22 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code faultline test --net toxiproxy} end to end against a {@code toxiproxy-server} this test
- * starts on a free loopback port: three local nodes whose peer links all go through proxies, with
- * partitions and latency; the run must be valid and the latency windows recorded. Skips when {@code
- * toxiproxy-server} is not on the PATH.
+ * {@code faultline test --net toxiproxy} end to end against a real {@code toxiproxy-server} this
+ * test starts on a free loopback port: three local nodes whose peer links all go through proxies,
+ * with partitions and latency, bandwidth and flaky faults; the runs must be valid, and a latency
+ * fault on every link must show in the history: writes completed inside its window take at least
+ * the toxic's latency less its jitter (a write commits only after a round trip over a peer link).
+ * Skips when no {@code toxiproxy-server} is found: {@code FAULTLINE_TOXIPROXY_SERVER}, the PATH, or
+ * the static build beside the project in {@code ../shared/tools/toxiproxy/}.
  */
 class ToxiproxyTestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,10 +54,133 @@ class ToxiproxyTestCommandIT {
     return Optional.empty();
   }
 
+  /** The server binary: {@code FAULTLINE_TOXIPROXY_SERVER}, the PATH, or the shared build. */
+  static Optional<Path> toxiproxyServer() {
+    String configured = System.getenv("FAULTLINE_TOXIPROXY_SERVER");
+    if (configured != null && Files.isExecutable(Path.of(configured))) {
+      return Optional.of(Path.of(configured));
+    }
+    Optional<Path> onPath = onPath("toxiproxy-server");
+    if (onPath.isPresent()) {
+      return onPath;
+    }
+    Path root = Path.of(System.getProperty("faultline.root", "..")).toAbsolutePath().normalize();
+    for (Path r = root; r != null; r = r.getParent()) {
+      Path shared = r.resolveSibling("shared").resolve("tools/toxiproxy/toxiproxy-server");
+      if (Files.isExecutable(shared)) {
+        return Optional.of(shared);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private static final String NO_SERVER =
+      "no toxiproxy-server (FAULTLINE_TOXIPROXY_SERVER, the PATH, ../shared/tools/toxiproxy/)";
+
   @Test
   void partitionsAndLatencyThroughToxiproxyAreValid() throws Exception {
-    Optional<Path> toxiproxy = onPath("toxiproxy-server");
-    assumeTrue(toxiproxy.isPresent(), "toxiproxy-server is not on the PATH");
+    JsonNode results = run("partition,latency", 20, 4, 31);
+    assertThat(results.path("faults").size()).isPositive();
+  }
+
+  @Test
+  void latencyBandwidthAndFlakyFaultsActAndTheRunIsValid() throws Exception {
+    JsonNode results = run("latency,bandwidth,flaky", 40, 5, 7);
+    List<JsonNode> history = history();
+    Set<String> started = new java.util.TreeSet<>();
+    List<Long> windowLatencies = new ArrayList<>();
+    long toxicMs = -1;
+    for (int i = 0; i < history.size(); i++) {
+      JsonNode op = history.get(i);
+      if (!"nemesis".equals(op.path("process").asText())) {
+        continue;
+      }
+      String f = op.path("f").asText();
+      if (f.startsWith("stop-")) {
+        assertThat(op.path("value").has("start-error")).as(op.toString()).isFalse();
+        assertThat(op.path("value").has("stop-error")).as(op.toString()).isFalse();
+      }
+      if (!f.startsWith("start-")) {
+        continue;
+      }
+      started.add(f);
+      // A latency fault on all six links: every op completed in its window crossed a slow link.
+      if (f.equals("start-latency") && op.path("value").path("links").size() == 6) {
+        long latency = op.path("value").path("latency-ms").asLong();
+        long jitter = op.path("value").path("jitter-ms").asLong();
+        List<Long> inside = completedInside(history, i, "stop-latency");
+        assertThat(inside).as("writes completed inside %s", op).isNotEmpty();
+        for (long took : inside) {
+          assertThat(took)
+              .as("ms an op took under %s", op)
+              .isGreaterThanOrEqualTo(latency - jitter);
+        }
+        toxicMs = latency;
+        windowLatencies.addAll(inside);
+      }
+    }
+    assertThat(started).contains("start-latency", "start-bandwidth", "start-flaky");
+    assertThat(toxicMs).as("a latency fault on every link in seed 7's schedule").isPositive();
+    System.err.println(
+        "ToxiproxyTestCommandIT: "
+            + results.path("faults").size()
+            + " faults; latency toxic "
+            + toxicMs
+            + " ms on every link, writes completed inside its window took "
+            + windowLatencies.stream().mapToLong(Long::longValue).min().orElse(0)
+            + ".."
+            + windowLatencies.stream().mapToLong(Long::longValue).max().orElse(0)
+            + " ms");
+  }
+
+  /**
+   * Milliseconds each write took that was invoked at least half a second after the event at {@code
+   * start} (the toxics are placed just after it is recorded) and completed {@code ok} before the
+   * next {@code stop} event.
+   */
+  private static List<Long> completedInside(List<JsonNode> history, int start, String stop) {
+    long from = history.get(start).path("time").asLong() + 500_000_000L;
+    Map<String, Long> invoked = new java.util.HashMap<>();
+    List<Long> took = new ArrayList<>();
+    for (int i = start + 1; i < history.size(); i++) {
+      JsonNode op = history.get(i);
+      String process = op.path("process").asText();
+      if ("nemesis".equals(process)) {
+        if (stop.equals(op.path("f").asText())) {
+          break;
+        }
+        continue;
+      }
+      String type = op.path("type").asText();
+      if (!"write".equals(op.path("f").asText())) {
+        continue;
+      }
+      if ("invoke".equals(type)) {
+        invoked.put(process, op.path("time").asLong());
+      } else {
+        Long at = invoked.remove(process);
+        if ("ok".equals(type) && at != null && at >= from) {
+          took.add((op.path("time").asLong() - at) / 1_000_000L);
+        }
+      }
+    }
+    return took;
+  }
+
+  private List<JsonNode> history() throws Exception {
+    Path latest = store.resolve("runs").resolve("latest");
+    List<JsonNode> ops = new ArrayList<>();
+    for (String line : Files.readAllLines(latest.resolve("history.jsonl"))) {
+      if (!line.isBlank()) {
+        ops.add(JSON.readTree(line));
+      }
+    }
+    return ops;
+  }
+
+  private JsonNode run(String nemesis, int seconds, int interval, int seed) throws Exception {
+    Optional<Path> toxiproxy = toxiproxyServer();
+    assumeTrue(toxiproxy.isPresent(), NO_SERVER);
     FaultlineJar jar = FaultlineJar.locate();
     Optional<String> unusable = jar.unusable();
     assumeTrue(unusable.isEmpty(), unusable.orElse(""));
@@ -81,23 +209,23 @@ class ToxiproxyTestCommandIT {
                 "--toxiproxy",
                 "http://127.0.0.1:" + port,
                 "--nemesis",
-                "partition,latency",
+                nemesis,
                 "--time-limit",
-                "20",
+                "" + seconds,
                 "--interval",
-                "4",
+                "" + interval,
                 "--concurrency",
                 "5",
                 "--seed",
-                "31"));
-    FaultlineJar.Result r = jar.run(store, 240, args.toArray(String[]::new));
+                "" + seed));
+    FaultlineJar.Result r = jar.run(store, 240 + seconds, args.toArray(String[]::new));
 
     assertThat(r.code()).as(r.output()).isZero();
     JsonNode results =
         JSON.readTree(store.resolve("runs").resolve("latest").resolve("results.json").toFile());
     assertThat(results.path("verdict").asText()).isEqualTo("valid");
     assertThat(results.path("network").asText()).contains("Toxiproxy");
-    assertThat(results.path("faults").size()).isPositive();
+    return results;
   }
 
   private static void awaitListening(int port, Duration bound) {
