@@ -2,13 +2,15 @@ package dev.faultline.testbed.run.system;
 
 import dev.faultline.testbed.run.system.etcd.EtcdSystem;
 import dev.faultline.testbed.run.system.faultline.FaultlineSystem;
+import dev.faultline.testbed.run.system.process.ProcessSystem;
+import dev.faultline.testbed.run.system.zookeeper.ZooKeeperSystem;
 import java.util.List;
 
 /** The systems {@code --db} can name. */
 public final class Systems {
   private Systems() {}
 
-  public static final List<String> NAMES = List.of("faultline", "etcd");
+  public static final List<String> NAMES = List.of("faultline", "etcd", "zookeeper", "process");
 
   /**
    * The system a spec names, its options checked.
@@ -23,6 +25,8 @@ public final class Systems {
     return switch (spec.name()) {
       case "faultline" -> new FaultlineSystem(spec);
       case "etcd" -> new EtcdSystem(spec);
+      case "zookeeper" -> new ZooKeeperSystem(spec);
+      case "process" -> new ProcessSystem(spec);
       default ->
           throw new IllegalArgumentException(
               "--db " + spec.name() + ": unknown system; use " + String.join(", ", NAMES));
