@@ -3,6 +3,7 @@ package dev.faultline.testbed.run.system;
 import dev.faultline.testbed.run.system.etcd.EtcdSystem;
 import dev.faultline.testbed.run.system.faultline.FaultlineSystem;
 import dev.faultline.testbed.run.system.process.ProcessSystem;
+import dev.faultline.testbed.run.system.redis.RedisSystem;
 import dev.faultline.testbed.run.system.zookeeper.ZooKeeperSystem;
 import java.util.List;
 
@@ -10,7 +11,8 @@ import java.util.List;
 public final class Systems {
   private Systems() {}
 
-  public static final List<String> NAMES = List.of("faultline", "etcd", "zookeeper", "process");
+  public static final List<String> NAMES =
+      List.of("faultline", "etcd", "zookeeper", "redis", "process");
 
   /**
    * The system a spec names, its options checked.
@@ -26,6 +28,7 @@ public final class Systems {
       case "faultline" -> new FaultlineSystem(spec);
       case "etcd" -> new EtcdSystem(spec);
       case "zookeeper" -> new ZooKeeperSystem(spec);
+      case "redis" -> new RedisSystem(spec);
       case "process" -> new ProcessSystem(spec);
       default ->
           throw new IllegalArgumentException(
