@@ -9,14 +9,24 @@
 #     their runs; the Raft core bugs, which the simulator catches (faultline sim --bug), at least once.
 # Each cell runs RUNS times with seeds SEED, SEED+1, ... (one `--test-count` invocation per cell).
 #
-# Usage: ci/campaign.sh [-n RUNS] [-t SECONDS] [-N NODES] [-s SEED] [-d STORE] [-m matrix|bugs|all]
+#   - with -m systems, other people's systems (docs/SYSTEMS.md): etcd (reads linearizable and
+#     serializable), ZooKeeper (reads sync and local), Redis (without WAIT and with WAIT 2) and the
+#     example primary-backup node, each under none, partition, partition-leader, kill and pause.
+#     These cells measure (their verdicts go into docs/SYSTEMS.md); only the example node is expected
+#     to be caught under partition-leader.
+#
+# Usage: ci/campaign.sh [-n RUNS] [-t SECONDS] [-N NODES] [-s SEED] [-d STORE] [-m matrix|bugs|systems|all]
 #   -n RUNS     runs per cell (default 3)
 #   -t SECONDS  --time-limit of each run (default 30)
 #   -N NODES    cluster size (default 5)
 #   -s SEED     first seed (default 1)
 #   -d STORE    where run directories go (default runs, where faultline serve looks)
-#   -m PART     matrix, bugs (every bug), nodebugs (the three node bugs) or all (default all)
+#   -m PART     matrix, bugs (every bug), nodebugs (the three node bugs), systems, or all (matrix and
+#               bugs; default all)
 # Environment: FAULTLINE_JAR (default testbed/target/faultline.jar, built by `mvn -B -DskipTests package`).
+# The systems are installed by the first run that needs them when run as root (Debian packages
+# etcd-server, zookeeper, redis-server, redis-sentinel); -m systems -n 5 -t 60 -N 3 is the full
+# matrix of docs/SYSTEMS.md (35 cells, about 4 hours).
 #
 # Bound: cells = 28 (matrix) + 7 (bugs); each run is killed after time-limit + 180 s, so the whole
 # campaign takes at most 35 * RUNS * (SECONDS + 180) s; typically 35 * RUNS * (SECONDS + 25) s
@@ -45,7 +55,7 @@ if [ ! -f "$jar" ]; then
   echo "campaign: no jar at $jar; build it with: mvn -B -DskipTests package" >&2
   exit 3
 fi
-case "$part" in matrix|bugs|nodebugs|all) ;; *) echo "campaign: -m $part: use matrix, bugs, nodebugs or all" >&2; exit 3 ;; esac
+case "$part" in matrix|bugs|nodebugs|systems|all) ;; *) echo "campaign: -m $part: use matrix, bugs, nodebugs, systems or all" >&2; exit 3 ;; esac
 
 clock=""
 for lib in /usr/lib/*/faketime/libfaketime.so.1 /usr/lib/faketime/libfaketime.so.1; do
@@ -64,7 +74,23 @@ if [ "$part" = matrix ] || [ "$part" = all ]; then
     done
   done
 fi
-if [ "$part" != matrix ]; then
+if [ "$part" = systems ]; then
+  example="python3 $root/examples/primary-backup/node.py --id {id} --host {host} --http-port {http_port}"
+  example="$example --peer-port {peer_port} --peers {peers} --data {data_dir}"
+  for nemesis in none partition partition-leader kill pause; do
+    s="--interval 10 --workload kv --nemesis $nemesis"
+    cells+=("etcd linearizable/$nemesis|measure|--db etcd --db-option reads=linearizable $s")
+    cells+=("etcd serializable/$nemesis|measure|--db etcd --db-option reads=serializable $s")
+    cells+=("zookeeper sync/$nemesis|measure|--db zookeeper --db-option reads=sync $s")
+    cells+=("zookeeper local/$nemesis|measure|--db zookeeper --db-option reads=local $s")
+    cells+=("redis wait=0/$nemesis|measure|--db redis --db-option wait=0 $s")
+    cells+=("redis wait=2/$nemesis|measure|--db redis --db-option wait=2 $s")
+    expect=measure
+    [ "$nemesis" = partition-leader ] && expect=seen
+    cells+=("example/$nemesis|$expect|--db process --db-cmd '$example' $s")
+  done
+fi
+if [ "$part" != matrix ] && [ "$part" != systems ]; then
   # Each bug with the faults and workload that expose it (docs/BUGS.md). `caught`: INVALID in at
   # least 90 % of the runs; `seen`: at least once. Clients bound to a deposed leader need a few seconds
   # to give up a write and read from it again, hence fault windows of 5-10 s (--interval 10).
@@ -82,14 +108,14 @@ fi
 
 bound=$(( (limit + 180) * runs ))
 table=$(mktemp)
-printf '%-32s %-8s %5s %6s %8s %8s %7s  %s\n' cell expect runs valid invalid unknown failed result > "$table"
+printf '%-36s %-8s %5s %6s %8s %8s %7s  %s\n' cell expect runs valid invalid unknown failed result > "$table"
 failed_cells=0
 for cell in "${cells[@]}"; do
   IFS='|' read -r name expect opts <<<"$cell"
   log=$(mktemp)
-  # shellcheck disable=SC2086
-  timeout --kill-after=30 "$bound" java -jar "$jar" test $opts --nodes "$nodes" \
-    --time-limit "$limit" --seed "$seed" --test-count "$runs" --store "$store" >"$log" 2>&1
+  # eval: the options of --db process carry a quoted command line.
+  eval timeout --kill-after=30 "$bound" java -jar "\"$jar\"" test "$opts" --nodes "$nodes" \
+    --time-limit "$limit" --seed "$seed" --test-count "$runs" --store "\"$store\"" >"$log" 2>&1
   code=$?
   # The summary line of each run: "faultline test: VALID  seed ..."
   valid=$(grep -c '^faultline test: VALID' "$log")
@@ -101,11 +127,12 @@ for cell in "${cells[@]}"; do
   case "$expect" in
     valid) [ "$valid" -eq "$runs" ] && result=ok || result=UNEXPECTED ;;
     caught) [ $(( invalid * 10 )) -ge $(( runs * 9 )) ] && result=ok || result=MISSED ;;
+    measure) [ "$failed" -eq 0 ] && result=ok || result=FAILED ;;
     *) [ "$invalid" -ge 1 ] && result=ok || result=MISSED ;;
   esac
   [ "$result" = ok ] || failed_cells=$((failed_cells + 1))
   [ "$code" -eq 124 ] && result="$result (timed out)"
-  printf '%-32s %-8s %5d %6d %8d %8d %7d  %s\n' "$name" "$expect" "$runs" "$valid" "$invalid" \
+  printf '%-36s %-8s %5d %6d %8d %8d %7d  %s\n' "$name" "$expect" "$runs" "$valid" "$invalid" \
     "$unknown" "$failed" "$result" | tee -a "$table"
   if [ "$result" != ok ]; then
     tail -n 5 "$log" | sed 's/^/    /'

@@ -11,6 +11,7 @@ import dev.faultline.testbed.run.RunPreconditions;
 import dev.faultline.testbed.run.RunVerdict;
 import dev.faultline.testbed.run.TestOptions;
 import dev.faultline.testbed.run.TestRun;
+import dev.faultline.testbed.run.system.SystemSpec;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -50,6 +51,30 @@ public final class TestCommand implements Callable<Integer> {
 
   @Option(names = "--nodes", defaultValue = "5", description = "Cluster size (default 5).")
   int nodes;
+
+  @Option(
+      names = "--db",
+      defaultValue = "faultline",
+      description =
+          "The system under test: faultline, etcd, zookeeper, redis, or process (with --db-cmd)"
+              + " (default ${DEFAULT-VALUE}). See docs/SYSTEMS.md.")
+  String db;
+
+  @Option(
+      names = "--db-option",
+      paramLabel = "KEY=VALUE",
+      description =
+          "An option of the system, repeatable: etcd reads=linearizable|serializable, zookeeper"
+              + " reads=sync|local, redis wait=N.")
+  List<String> dbOptions = new ArrayList<>();
+
+  @Option(
+      names = "--db-cmd",
+      paramLabel = "CMD",
+      description =
+          "For --db process: the node command, with {id}, {http_port}, {host}, {peers} and"
+              + " {data_dir} filled in per node. See docs/PROTOCOL.md.")
+  String dbCmd;
 
   @Option(
       names = "--workload",
@@ -191,6 +216,15 @@ public final class TestCommand implements Callable<Integer> {
       err.println("faultline test: " + missing.get());
       return ExitCode.ERROR;
     }
+    if (!NetworkSandbox.isInside()) {
+      // Installs the system's packages, if need be, while this process can still reach them.
+      try {
+        options.systemUnderTest().install();
+      } catch (IllegalStateException e) {
+        err.println("faultline test: --db " + options.system().name() + ": " + e.getMessage());
+        return ExitCode.ERROR;
+      }
+    }
     if (!options.backend().needsSandbox()) {
       return runAll(options, err);
     }
@@ -233,7 +267,8 @@ public final class TestCommand implements Callable<Integer> {
         duration("--recovery-wait", recoveryWait),
         duration("--interval", interval),
         new Backend(
-            Backend.Cluster.parse(cluster), Backend.Net.parse(net), toxiproxyApi(toxiproxy), tls));
+            Backend.Cluster.parse(cluster), Backend.Net.parse(net), toxiproxyApi(toxiproxy), tls),
+        SystemSpec.parse(db, dbOptions, dbCmd));
   }
 
   private static URI toxiproxyApi(String text) {

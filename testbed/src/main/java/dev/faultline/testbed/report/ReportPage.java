@@ -129,6 +129,7 @@ final class ReportPage {
     b.append("<table class=\"fl\">");
     row(b, "seed", seed == null ? "(not recorded)" : seed);
     row(b, "git commit", commit == null ? "(not recorded)" : commit);
+    row(b, "system under test", system(test));
     b.append("</table>\n<p>Reproduce with:</p>\n<pre id=\"fl-command\">")
         .append(esc(command == null ? "(test.json records no command)" : command))
         .append("</pre>\n<details open><summary>Options</summary><table class=\"fl\">");
@@ -273,6 +274,31 @@ final class ReportPage {
 
   private static void link(StringBuilder b, String rel) {
     b.append("<li><a href=\"").append(esc(rel)).append("\">").append(esc(rel)).append("</a></li>");
+  }
+
+  /**
+   * The system under test as test.json records it, e.g. {@code etcd 3.4.23 (reads=serializable)};
+   * runs from before {@code --db} tested our own node.
+   */
+  static String system(JsonNode test) {
+    JsonNode system = JsonPaths.at(test, "system");
+    if (system == null || !system.isObject()) {
+      return "faultline (not recorded)";
+    }
+    var line = new StringBuilder(system.path("name").asText("?"));
+    line.append(' ').append(system.path("version").asText("unknown"));
+    var options = new java.util.ArrayList<String>();
+    system
+        .path("options")
+        .fields()
+        .forEachRemaining(e -> options.add(e.getKey() + "=" + e.getValue().asText()));
+    if (!options.isEmpty()) {
+      line.append(" (").append(String.join(", ", options)).append(')');
+    }
+    if (system.path("command").isTextual()) {
+      line.append(": ").append(system.path("command").asText());
+    }
+    return line.toString();
   }
 
   private static void row(StringBuilder b, String name, String value) {

@@ -33,6 +33,12 @@ public interface Deployment extends AutoCloseable {
    */
   ClientFactory clients(java.time.Duration timeout, int concurrency);
 
+  /**
+   * Copies the files the system under test keeps (configuration, logs outside the data directory)
+   * into {@code nodesDir/<id>/}, after the nodes stopped.
+   */
+  default void keep(java.nio.file.Path nodesDir) throws java.io.IOException {}
+
   /** E.g. {@code sandbox (10.77.0.0/24)} or {@code loopback (127.77.0.0/24)}, for the report. */
   String network();
 

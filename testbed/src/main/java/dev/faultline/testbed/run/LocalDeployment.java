@@ -1,9 +1,6 @@
 package dev.faultline.testbed.run;
 
-import dev.faultline.api.client.KvClient;
-import dev.faultline.api.client.KvClientOptions;
 import dev.faultline.api.security.ClusterPki;
-import dev.faultline.api.security.TlsCredentials;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.LocalCluster;
@@ -16,37 +13,33 @@ import dev.faultline.nemesis.net.SandboxNet;
 import dev.faultline.nemesis.toxiproxy.ProxyPlacement;
 import dev.faultline.nemesis.toxiproxy.ProxyTopology;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
+import dev.faultline.testbed.run.system.NodeContext;
+import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.workloads.client.ClientFactory;
-import dev.faultline.workloads.client.KvClientPort;
-import dev.faultline.workloads.client.PortClient;
-import dev.faultline.workloads.client.Protocol;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
- * A cluster of {@code faultline node} processes on this machine: inside the network sandbox (one
- * namespace per node, partitions by iptables) when this process runs inside it, otherwise on
+ * A cluster of the system under test's node processes on this machine: inside the network sandbox
+ * (one namespace per node, partitions by iptables) when this process runs inside it, otherwise on
  * loopback addresses, where nothing can be partitioned, or on loopback with every peer link through
  * a proxy of a Toxiproxy server ({@code --net toxiproxy}), which partitions by disabling proxies
  * and adds latency, bandwidth caps and resets. With {@link Backend#tls} the nodes serve TLS and
  * want bearer tokens, from a CA generated for the run.
  */
 public final class LocalDeployment implements Deployment {
-  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
-
   /** The first port of the proxies of {@code --net toxiproxy} (see {@link ProxyPlacement}). */
   static final int PROXY_BASE_PORT = 20000;
 
   private final LocalCluster cluster;
   private final Optional<Net> net;
-  private final HttpLeaderProbe probe;
+  private final SystemNodes system;
   private final String description;
-  private final String protocol;
-
-  private final Optional<ClusterPki> pki;
   private final Optional<ToxiproxyNet> links;
 
   private LocalDeployment(
@@ -54,29 +47,24 @@ public final class LocalDeployment implements Deployment {
       Optional<Net> net,
       Optional<ToxiproxyNet> links,
       String description,
-      String protocol,
-      Optional<ClusterPki> pki) {
+      SystemNodes system) {
     this.cluster = cluster;
     this.net = net;
-    this.probe =
-        new HttpLeaderProbe(
-            NodeCommandLine.HTTP_PORT,
-            PROBE_TIMEOUT,
-            pki.map(p -> TlsCredentials.trusting(p.caFile()).sslContext()),
-            pki.map(ClusterPki::readToken));
+    this.system = system;
     this.description = description;
-    this.protocol = protocol;
-    this.pki = pki;
     this.links = links;
   }
 
-  /** The factory {@code faultline test} uses: nodes run this program's {@code node} command. */
+  /**
+   * The factory {@code faultline test} uses: the nodes of the run's system under test ({@code
+   * --db}); {@code program} starts this program, for our own node's {@code node} command.
+   */
   public static Deployment.Factory factory(List<String> program) {
     return (options, run) -> open(options, run, program);
   }
 
   static LocalDeployment open(TestOptions options, RunDirectory run, List<String> program)
-      throws IOException {
+      throws Exception {
     List<String> ids = options.nodeIds();
     boolean proxied = options.backend().proxiedLinks();
     NodeNetwork network;
@@ -95,19 +83,27 @@ public final class LocalDeployment implements Deployment {
     LocalCluster cluster;
     Optional<ClusterPki> pki = Optional.empty();
     Optional<ToxiproxyNet> links = Optional.empty();
+    SystemNodes system = null;
     try {
       if (options.backend().tls()) {
         pki = Optional.of(generatePki(run, network));
         description += ", TLS";
       }
-      NodeCommandLine launcher = new NodeCommandLine(program, run.work(), options.bug(), pki);
+      Optional<Function<String, String>> peers = Optional.empty();
       if (proxied) {
         ProxyTopology topology = topology(network);
         links = Optional.of(ToxiproxyNet.connect(options.backend().toxiproxy(), topology));
-        launcher = launcher.withPeers(topology::peersLine);
+        peers = Optional.of(topology::peersLine);
       }
-      cluster = LocalCluster.create(network, launcher);
-    } catch (IOException | RuntimeException e) {
+      system =
+          options
+              .systemUnderTest()
+              .open(new NodeContext(options, run.work(), network.addresses(), program, pki, peers));
+      cluster = LocalCluster.create(network, system.launcher());
+    } catch (Exception e) {
+      if (system != null) {
+        system.close();
+      }
       links.ifPresent(ToxiproxyNet::close);
       network.close();
       throw e;
@@ -122,7 +118,7 @@ public final class LocalDeployment implements Deployment {
         net = Optional.empty();
       }
     }
-    return new LocalDeployment(cluster, net, links, description, options.protocol(), pki);
+    return new LocalDeployment(cluster, net, links, description, system);
   }
 
   /**
@@ -165,47 +161,26 @@ public final class LocalDeployment implements Deployment {
 
   @Override
   public LeaderProbe leaderProbe() {
-    return probe;
+    return system.leaderProbe();
   }
 
   @Override
   public boolean ready(String nodeId) {
-    return probe.ready(cluster.address(nodeId));
+    return system.ready(cluster.address(nodeId));
   }
 
-  /**
-   * Clients over the node API in the chosen protocol, each bound to one node as Jepsen's are: the
-   * worker running process {@code p} ({@code p mod concurrency}, the same worker for the fresh
-   * process after an {@code info}) talks to node {@code worker mod n} only, following a follower's
-   * redirect to the leader but never remembering another node. A client that could move to
-   * whichever node it last heard lead would leave a deposed leader at once and hide what that
-   * leader still answers (stale reads from a leader cut off in a minority). Writes carry sessions,
-   * so one whose outcome was unknown may be retried and is applied at most once.
-   */
   @Override
   public ClientFactory clients(Duration timeout, int concurrency) {
-    Protocol wire = Protocol.parse(protocol);
-    int port = wire == Protocol.HTTP ? NodeCommandLine.HTTP_PORT : NodeCommandLine.GRPC_PORT;
-    List<String> ids = cluster.nodeIds();
-    var byEndpoint = new LinkedHashMap<String, String>();
-    for (String id : ids) {
-      byEndpoint.put(cluster.address(id).hostPort(port), id);
+    return system.clients(timeout, concurrency);
+  }
+
+  @Override
+  public void keep(Path nodesDir) throws IOException {
+    for (String id : cluster.nodeIds()) {
+      Path target = nodesDir.resolve(id);
+      Files.createDirectories(target);
+      system.keep(id, target);
     }
-    Optional<TlsCredentials> tls = pki.map(p -> TlsCredentials.trusting(p.caFile()));
-    return process -> {
-      long worker = Math.floorMod(process, (long) concurrency);
-      String home = ids.get((int) (worker % ids.size()));
-      KvClientOptions options =
-          KvClientOptions.of(List.of(cluster.address(home).hostPort(port)))
-              .withCallTimeout(timeout)
-              .withTotalTimeout(timeout.multipliedBy(3))
-              .withSessions(true);
-      if (tls.isPresent()) {
-        options = options.withTls(tls.get()).withToken(pki.get().writeToken());
-      }
-      KvClient client = wire == Protocol.HTTP ? KvClient.http(options) : KvClient.grpc(options);
-      return new PortClient(new KvClientPort(client, byEndpoint));
-    };
   }
 
   @Override
@@ -216,6 +191,7 @@ public final class LocalDeployment implements Deployment {
   @Override
   public void close() {
     try {
+      system.close();
       cluster.close();
     } finally {
       links.ifPresent(ToxiproxyNet::close);

@@ -63,6 +63,7 @@ public final class RunReport {
     m.put("command_line", commandLine);
     m.put("seed", options.seed());
     m.put("options", options.toMap());
+    m.put("system", system(options));
     m.put("java", System.getProperty("java.version"));
     m.put("host", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
     return m;
@@ -81,6 +82,7 @@ public final class RunReport {
     m.put("nemesis", f.options().nemesis().spec());
     m.put("bug", f.options().bug().orElse(null));
     m.put("nodes", f.options().nodes());
+    m.put("system", system(f.options()));
     m.put("network", f.network());
     m.put("started", f.started().toString());
     m.put("finished", f.finished().toString());
@@ -111,6 +113,17 @@ public final class RunReport {
                   return (Object) w;
                 })
             .orElse(null));
+    return m;
+  }
+
+  /** The system under test: its name, the version of its programs and its options. */
+  static Map<String, Object> system(TestOptions options) {
+    var sut = options.systemUnderTest();
+    var m = new LinkedHashMap<String, Object>();
+    m.put("name", sut.name());
+    m.put("version", sut.version());
+    m.put("options", sut.options());
+    options.system().command().ifPresent(c -> m.put("command", c));
     return m;
   }
 

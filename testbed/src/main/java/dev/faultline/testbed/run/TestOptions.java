@@ -1,5 +1,9 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.testbed.run.system.SystemCheck;
+import dev.faultline.testbed.run.system.SystemSpec;
+import dev.faultline.testbed.run.system.SystemUnderTest;
+import dev.faultline.testbed.run.system.Systems;
 import dev.faultline.workloads.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +30,7 @@ import java.util.Optional;
  * @param recoveryWait after healing, how long to wait for a leader before the final reads
  * @param interval typical length of a fault window and of the quiet gap after it
  * @param backend where the nodes run and how they are reached (TLS or not)
+ * @param system the system under test ({@code --db}, {@code --db-option}, {@code --db-cmd})
  */
 public record TestOptions(
     int nodes,
@@ -41,7 +46,8 @@ public record TestOptions(
     Path store,
     Duration recoveryWait,
     Duration interval,
-    Backend backend) {
+    Backend backend,
+    SystemSpec system) {
 
   public static final List<String> PROTOCOLS = List.of("http", "grpc");
 
@@ -75,6 +81,40 @@ public record TestOptions(
         recoveryWait,
         interval,
         Backend.DEFAULT);
+  }
+
+  /** Options testing our own node ({@code --db faultline}). */
+  public TestOptions(
+      int nodes,
+      String workload,
+      NemesisChoice nemesis,
+      Duration timeLimit,
+      int concurrency,
+      double rate,
+      String protocol,
+      long seed,
+      Optional<String> bug,
+      int testCount,
+      Path store,
+      Duration recoveryWait,
+      Duration interval,
+      Backend backend) {
+    this(
+        nodes,
+        workload,
+        nemesis,
+        timeLimit,
+        concurrency,
+        rate,
+        protocol,
+        seed,
+        bug,
+        testCount,
+        store,
+        recoveryWait,
+        interval,
+        backend,
+        SystemSpec.FAULTLINE);
   }
 
   public TestOptions {
@@ -133,6 +173,17 @@ public record TestOptions(
             throw new IllegalArgumentException("--bug '" + b + "': one bug name, e.g. stale-read");
           }
         });
+    SystemCheck.refuse(
+        Systems.of(system),
+        workload,
+        nemesis.kinds(),
+        new SystemUnderTest.RunShape(
+            backend.tls(),
+            backend.proxiedLinks(),
+            backend.cluster() == Backend.Cluster.DOCKER,
+            bug,
+            protocol,
+            nodes));
   }
 
   /** The same options with another seed (the i-th run of {@code --test-count}). */
@@ -151,7 +202,8 @@ public record TestOptions(
         store,
         recoveryWait,
         interval,
-        backend);
+        backend,
+        system);
   }
 
   /** The same options on another backend. */
@@ -170,7 +222,33 @@ public record TestOptions(
         store,
         recoveryWait,
         interval,
-        b);
+        b,
+        system);
+  }
+
+  /** The same options testing another system. */
+  public TestOptions withSystem(SystemSpec s) {
+    return new TestOptions(
+        nodes,
+        workload,
+        nemesis,
+        timeLimit,
+        concurrency,
+        rate,
+        protocol,
+        seed,
+        bug,
+        testCount,
+        store,
+        recoveryWait,
+        interval,
+        backend,
+        s);
+  }
+
+  /** The system under test, its options checked. */
+  public SystemUnderTest systemUnderTest() {
+    return Systems.of(system);
   }
 
   /** Node ids {@code n1..nN}. */
@@ -178,9 +256,13 @@ public record TestOptions(
     return java.util.stream.IntStream.rangeClosed(1, nodes).mapToObj(i -> "n" + i).toList();
   }
 
-  /** The run directory's name under the store, e.g. {@code kv-partition+kill+pause}. */
+  /**
+   * The run directory's name under the store, e.g. {@code kv-partition+kill+pause}, prefixed with
+   * the system when it is not our own node ({@code etcd-kv-partition}).
+   */
   public String runName() {
-    return workload + "-" + nemesis.dirName();
+    String name = workload + "-" + nemesis.dirName();
+    return system.name().equals(SystemSpec.FAULTLINE.name()) ? name : system.name() + "-" + name;
   }
 
   /** Every option as plain values, for test.json. */
@@ -201,6 +283,9 @@ public record TestOptions(
     m.put("recovery_wait_s", seconds(recoveryWait));
     m.put("interval_s", seconds(interval));
     m.putAll(backend.toMap());
+    m.put("db", system.name());
+    m.put("db_options", systemUnderTest().options());
+    m.put("db_cmd", system.command().orElse(null));
     return m;
   }
 

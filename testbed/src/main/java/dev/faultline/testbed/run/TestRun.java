@@ -246,7 +246,8 @@ public final class TestRun {
         }
       }
       cluster.collectLogs(run.nodes());
-    } catch (RuntimeException e) {
+      deployment.keep(run.nodes());
+    } catch (IOException | RuntimeException e) {
       state.fail(e);
     } finally {
       deployment.close();

@@ -22,7 +22,8 @@ import java.util.List;
  * @param state {@code complete} (results.json read), {@code incomplete} (no results.json yet, or
  *     unreadable), or {@code empty} (no test.json and no history either)
  * @param verdict {@code valid}, {@code invalid}, {@code unknown}, {@code failed} or {@code none}
- * @param workload from test.json, else the group's part before the first dash
+ * @param workload from test.json, prefixed with the system under test when it is not our node
+ *     ({@code etcd kv}); else the group's part before the first dash
  * @param nemesis from test.json, else the group's part after the first dash
  * @param bug the deliberate bug switched on in the nodes (test.json's {@code options.bug}), or null
  * @param seconds the run's length from the last timed op of the history, or null
@@ -66,6 +67,11 @@ public record RunSummary(
         results != null ? "complete" : test == null && !hasHistory ? "empty" : "incomplete";
     int dash = group.indexOf('-');
     String workload = JsonPaths.text(test, "workload", "options.workload");
+    String db = JsonPaths.text(test, "system.name", "options.db");
+    if (workload != null && db != null && !db.equals("faultline")) {
+      // Runs of another system show as e.g. "etcd kv" in the list and its filter.
+      workload = db + " " + workload;
+    }
     String nemesis = JsonPaths.text(test, "nemesis", "options.nemesis");
     if (workload == null) {
       workload = dash < 0 ? group : group.substring(0, dash);

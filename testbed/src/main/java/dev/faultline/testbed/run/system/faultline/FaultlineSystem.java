@@ -1,0 +1,156 @@
+package dev.faultline.testbed.run.system.faultline;
+
+import dev.faultline.api.client.KvClient;
+import dev.faultline.api.client.KvClientOptions;
+import dev.faultline.api.security.ClusterPki;
+import dev.faultline.api.security.TlsCredentials;
+import dev.faultline.nemesis.cluster.LeaderProbe;
+import dev.faultline.nemesis.cluster.NodeLauncher;
+import dev.faultline.nemesis.net.NodeAddress;
+import dev.faultline.testbed.VersionProvider;
+import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.run.HttpLeaderProbe;
+import dev.faultline.testbed.run.NodeCommandLine;
+import dev.faultline.testbed.run.system.NodeContext;
+import dev.faultline.testbed.run.system.OptionSchema;
+import dev.faultline.testbed.run.system.SystemNodes;
+import dev.faultline.testbed.run.system.SystemSpec;
+import dev.faultline.testbed.run.system.SystemUnderTest;
+import dev.faultline.workloads.Workload;
+import dev.faultline.workloads.client.ClientFactory;
+import dev.faultline.workloads.client.KvClientPort;
+import dev.faultline.workloads.client.PortClient;
+import dev.faultline.workloads.client.Protocol;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Our own node, {@code faultline node}, as a system under test: this very program started once per
+ * node, every fault and workload, TLS, Toxiproxy links and deliberate bugs. The version is the
+ * commit this program was built from.
+ */
+public final class FaultlineSystem implements SystemUnderTest {
+  private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
+
+  private final Map<String, String> options;
+
+  public FaultlineSystem(SystemSpec spec) {
+    this.options = new OptionSchema("faultline").resolve(spec);
+  }
+
+  @Override
+  public String name() {
+    return "faultline";
+  }
+
+  @Override
+  public Map<String, String> options() {
+    return options;
+  }
+
+  @Override
+  public Set<String> workloads() {
+    return Set.copyOf(Workload.names());
+  }
+
+  @Override
+  public Set<FaultKind> faults() {
+    return EnumSet.allOf(FaultKind.class);
+  }
+
+  @Override
+  public String install() {
+    return version();
+  }
+
+  @Override
+  public String version() {
+    return VersionProvider.version() + " (commit " + VersionProvider.commit() + ")";
+  }
+
+  @Override
+  public SystemNodes open(NodeContext context) {
+    return new Nodes(context);
+  }
+
+  /**
+   * Nodes started as {@link NodeCommandLine}s, probed over {@code GET /v1/cluster} and reached
+   * through the api module's client.
+   */
+  private static final class Nodes implements SystemNodes {
+    private final NodeContext context;
+    private final HttpLeaderProbe probe;
+
+    Nodes(NodeContext context) {
+      this.context = context;
+      Optional<ClusterPki> pki = context.pki();
+      this.probe =
+          new HttpLeaderProbe(
+              NodeCommandLine.HTTP_PORT,
+              PROBE_TIMEOUT,
+              pki.map(p -> TlsCredentials.trusting(p.caFile()).sslContext()),
+              pki.map(ClusterPki::readToken));
+    }
+
+    @Override
+    public NodeLauncher launcher() {
+      NodeCommandLine launcher =
+          new NodeCommandLine(
+              context.program(), context.work(), context.options().bug(), context.pki());
+      return context.peersLine().isPresent()
+          ? launcher.withPeers(context.peersLine().get())
+          : launcher;
+    }
+
+    @Override
+    public LeaderProbe leaderProbe() {
+      return probe;
+    }
+
+    @Override
+    public boolean ready(NodeAddress node) {
+      return probe.ready(node);
+    }
+
+    /**
+     * Clients over the node API in the chosen protocol, each bound to one node as Jepsen's are: the
+     * worker running process {@code p} ({@code p mod concurrency}, the same worker for the fresh
+     * process after an {@code info}) talks to node {@code worker mod n} only, following a
+     * follower's redirect to the leader but never remembering another node. A client that could
+     * move to whichever node it last heard lead would leave a deposed leader at once and hide what
+     * that leader still answers (stale reads from a leader cut off in a minority). Writes carry
+     * sessions, so one whose outcome was unknown may be retried and is applied at most once.
+     */
+    @Override
+    public ClientFactory clients(Duration timeout, int concurrency) {
+      Protocol wire = Protocol.parse(context.options().protocol());
+      int port = wire == Protocol.HTTP ? NodeCommandLine.HTTP_PORT : NodeCommandLine.GRPC_PORT;
+      List<NodeAddress> nodes = context.nodes();
+      var byEndpoint = new LinkedHashMap<String, String>();
+      for (NodeAddress a : nodes) {
+        byEndpoint.put(a.hostPort(port), a.id());
+      }
+      Optional<ClusterPki> pki = context.pki();
+      Optional<TlsCredentials> tls = pki.map(p -> TlsCredentials.trusting(p.caFile()));
+      return process -> {
+        long worker = Math.floorMod(process, (long) concurrency);
+        NodeAddress home = nodes.get((int) (worker % nodes.size()));
+        KvClientOptions options =
+            KvClientOptions.of(List.of(home.hostPort(port)))
+                .withCallTimeout(timeout)
+                .withTotalTimeout(timeout.multipliedBy(3))
+                .withSessions(true);
+        if (tls.isPresent()) {
+          options = options.withTls(tls.get()).withToken(pki.get().writeToken());
+        }
+        KvClient client = wire == Protocol.HTTP ? KvClient.http(options) : KvClient.grpc(options);
+        return new PortClient(new KvClientPort(client, byEndpoint));
+      };
+    }
+  }
+}
