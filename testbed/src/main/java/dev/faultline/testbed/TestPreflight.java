@@ -43,6 +43,6 @@ final class TestPreflight {
       return Optional.of("--store " + options.store() + ": cannot be read: " + e.getMessage());
     }
     return DockerEngine.absence(System.getenv(), Path.of(System.getProperty("user.home")))
-        .map(reason -> "--cluster docker: " + reason);
+        .map(reason -> "--cluster docker needs a Docker engine: " + reason);
   }
 }

@@ -104,7 +104,8 @@ class DockerEngineTest {
     assertThat(text.lines().toList())
         .as(text)
         .containsExactly(
-            "faultline test: --cluster docker: no Docker engine answers at DOCKER_HOST=unix://"
+            "faultline test: --cluster docker needs a Docker engine: no Docker engine answers at"
+                + " DOCKER_HOST=unix://"
                 + tmp.resolve("no-engine.sock")
                 + " (no such socket); start the engine or point DOCKER_HOST at a running one,"
                 + " or use --cluster local");
