@@ -407,8 +407,8 @@ public final class RaftCore {
             + ", but its log ends at index "
             + log.lastIndex()
             + " (data directory wiped, restored from an older copy, or a WAL segment lost);"
-            + " it must not rejoin under the same id: replace it through a membership change"
-            + " (faultline cluster replace-node, docs/CLUSTER.md)";
+            + " it must not rejoin under the same id: see docs/CLUSTER.md, 'Replacing a node that"
+            + " lost its data'";
     role = Role.FOLLOWER;
     leader = null;
   }

@@ -48,7 +48,7 @@ class StateLossTest {
         .contains("leader a in term 1")
         .contains("up to index 6")
         .contains("its log ends at index 0")
-        .contains("replace");
+        .contains("Replacing a node that lost its data");
     assertThat(wiped.commitIndex()).isZero();
   }
 

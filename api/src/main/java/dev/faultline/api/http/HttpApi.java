@@ -67,10 +67,14 @@ public final class HttpApi implements AutoCloseable {
   private static final String REQUEST_SEQ = "X-Request-Seq";
 
   /**
-   * A request body must keep arriving at this rate once it has begun, or it is refused with 408: a
-   * client trickling a large body cannot hold a server thread for long.
+   * After {@link #BODY_GRACE_MILLIS}, a request body must have arrived at this average rate, or it
+   * is refused with 408: a client trickling a large body cannot hold a server thread for long.
+   * (Jetty's own minimum data rate is not used: it starts counting before the first byte and so
+   * refuses small bodies that arrive a moment after their headers.)
    */
   static final long MIN_BODY_BYTES_PER_SECOND = 1024;
+
+  static final long BODY_GRACE_MILLIS = 1000;
 
   /** Server threads kept back from key-value requests, for probes, metrics and Jetty's own. */
   static final int RESERVED_THREADS = 32;
@@ -122,7 +126,6 @@ public final class HttpApi implements AutoCloseable {
                     http.setSendServerVersion(false);
                     // Larger headers are refused by Jetty with 431 before any handler runs.
                     http.setRequestHeaderSize(security.maxRequestHeaderBytes());
-                    http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
                   });
               cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
               cfg.jetty.addConnector(this::connector);
@@ -517,16 +520,40 @@ public final class HttpApi implements AutoCloseable {
       throw ApiError.tooLarge(
           what + " of " + declared + " bytes exceeds the limit of " + max + " bytes");
     }
-    byte[] bytes;
+    long start = System.nanoTime();
+    java.io.ByteArrayOutputStream out =
+        new java.io.ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 64 << 10));
+    byte[] buf = new byte[8192];
     try (InputStream in = ctx.req().getInputStream()) {
-      bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+      for (int n; (n = in.read(buf)) != -1; ) {
+        out.write(buf, 0, n);
+        if (out.size() > max) {
+          throw ApiError.tooLarge(what + " exceeds the limit of " + max + " bytes");
+        }
+        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+        if (elapsedMillis > BODY_GRACE_MILLIS
+            && out.size() < MIN_BODY_BYTES_PER_SECOND * elapsedMillis / 1000) {
+          throw tooSlow(what);
+        }
+      }
     } catch (IOException | BadMessageException e) {
       throw unreadableBody(what, declared, e);
     }
-    if (bytes.length > max) {
-      throw ApiError.tooLarge(what + " exceeds the limit of " + max + " bytes");
-    }
-    return bytes;
+    return out.toByteArray();
+  }
+
+  private static ApiError tooSlow(String what) {
+    return new ApiError(
+        408,
+        "request body ("
+            + what
+            + ") not received in time: send the whole body promptly (after "
+            + BODY_GRACE_MILLIS
+            + " ms it must have arrived at "
+            + MIN_BODY_BYTES_PER_SECOND
+            + " bytes/s or more, and a connection silent for the idle timeout is closed)",
+        true,
+        Map.of("Connection", "close"));
   }
 
   /**
@@ -537,14 +564,7 @@ public final class HttpApi implements AutoCloseable {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof TimeoutException
           || (t instanceof BadMessageException bad && bad.getCode() == 408)) {
-        return new ApiError(
-            408,
-            "request body ("
-                + what
-                + ") not received in time: send the whole body promptly (the connection's idle"
-                + " timeout and minimum data rate bound how long a body may take)",
-            true,
-            Map.of("Connection", "close"));
+        return tooSlow(what);
       }
     }
     String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -40,8 +40,8 @@ public final class CorruptLogException extends IOException {
   public static final String REMEDY =
       "committed entries may be lost, so the node will not start: do not delete the data"
           + " directory or restore an older copy (a node that forgets what it acknowledged or voted"
-          + " can lose committed writes); replace the node through a membership change with"
-          + " `faultline cluster replace-node` (docs/CLUSTER.md)";
+          + " can lose committed writes): see docs/CLUSTER.md, 'Replacing a node that lost its"
+          + " data'";
 
   public Path segment() {
     return segment;

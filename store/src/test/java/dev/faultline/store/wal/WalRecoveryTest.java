@@ -149,7 +149,7 @@ class WalRecoveryTest {
         .hasMessageContaining(seg.getFileName().toString())
         .hasMessageContaining("offset " + at)
         .hasMessageContaining("checksum mismatch")
-        .hasMessageContaining("replace the node through a membership change");
+        .hasMessageContaining("do not delete the data directory");
   }
 
   @Test
@@ -236,7 +236,7 @@ class WalRecoveryTest {
         .isInstanceOf(CorruptLogException.class)
         .hasMessageContaining("hardstate records commit index 40")
         .hasMessageContaining("were deleted or rolled back")
-        .hasMessageContaining("replace-node");
+        .hasMessageContaining("Replacing a node that lost its data");
   }
 
   @Test
