@@ -150,4 +150,34 @@ class GrudgeShapesTest {
     assertThatThrownBy(() -> Grudges.isolate(nodes(3), "n9"))
         .hasMessageContaining("cannot isolate n9");
   }
+
+  @Property
+  void aLeaderMinorityHoldsTheLeaderAndLessThanHalfTheNodesCutOffBothWays(
+      @ForAll @IntRange(min = 2, max = 11) int n,
+      @ForAll @IntRange(min = 1, max = 11) int leaderIndex,
+      @ForAll long seed) {
+    var nodes = nodes(n);
+    String leader = nodes.get((leaderIndex - 1) % n);
+    Grudge g = Grudges.leaderMinority(nodes, leader, new SplittableRandom(seed));
+    Set<String> side = view(g, nodes, leader);
+    assertThat(side).contains(leader);
+    assertThat(side.size()).isBetween(1, Math.max(1, (n - 1) / 2));
+    for (String node : nodes) {
+      Set<String> expected = side.contains(node) ? side : complement(nodes, side);
+      assertThat(view(g, nodes, node)).isEqualTo(expected);
+    }
+  }
+
+  private static Set<String> complement(List<String> nodes, Set<String> side) {
+    var rest = new TreeSet<>(nodes);
+    rest.removeAll(side);
+    return rest;
+  }
+
+  @org.junit.jupiter.api.Test
+  void aLeaderMinorityNeedsTheLeaderToBeANode() {
+    assertThatThrownBy(() -> Grudges.leaderMinority(nodes(3), "n9", new SplittableRandom(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("n9");
+  }
 }
