@@ -60,7 +60,10 @@ public final class CheckReportPage {
     b.append("<h3>Timeline</h3>\n<div class=\"fl-legend\">")
         .append("<span class=\"fl-ok\"></span>ok<span class=\"fl-fail\"></span>fail")
         .append("<span class=\"fl-info\"></span>info<span class=\"fl-pending\"></span>pending")
-        .append(" · dots: linearization order · red outline: culprit · dashed: candidates")
+        .append("<span class=\"fl-culprit\"></span>culprit (cannot be linearized)")
+        .append("<span class=\"fl-cand\"></span>candidate (could have come next)")
+        .append("<span class=\"fl-fault\"></span>fault window")
+        .append(" · dots: linearization order")
         .append("</div>\n<div class=\"fl-controls\">")
         .append("<button data-act=\"left\">◀</button><button data-act=\"right\">▶</button>")
         .append("<button data-act=\"narrow\">narrow</button>")
@@ -98,12 +101,37 @@ public final class CheckReportPage {
         break;
       }
     }
-    List<KeyResult> notValid =
-        r.keys().stream().filter(k -> k.verdict() != Verdict.VALID).limit(50).toList();
-    if (!notValid.isEmpty()) {
-      b.append(
-          "<h3>Keys not valid</h3>\n<table><tr><th>key</th><th>verdict</th><th>reason</th></tr>");
-      for (KeyResult k : notValid) {
+    // The invalid key first; keys that were not checked (the search stopped once the verdict was
+    // decided) folded away, as they say nothing about the history.
+    List<KeyResult> invalid =
+        r.keys().stream().filter(k -> k.verdict() == Verdict.INVALID).limit(50).toList();
+    List<KeyResult> undecided =
+        r.keys().stream().filter(k -> k.verdict() == Verdict.UNKNOWN && !notChecked(k)).toList();
+    List<KeyResult> notChecked = r.keys().stream().filter(CheckReportPage::notChecked).toList();
+    if (!invalid.isEmpty() || !undecided.isEmpty()) {
+      b.append("<h3>Keys not valid</h3>\n");
+      keyTable(b, invalid, undecided.stream().limit(50).toList());
+    }
+    if (!notChecked.isEmpty()) {
+      b.append("<details class=\"fl-not-checked\"><summary>")
+          .append(notChecked.size())
+          .append(notChecked.size() == 1 ? " key" : " keys")
+          .append(" unknown: not checked</summary>\n");
+      keyTable(b, List.of(), notChecked.stream().limit(200).toList());
+      b.append("</details>\n");
+    }
+  }
+
+  private static boolean notChecked(KeyResult k) {
+    return k.verdict() == Verdict.UNKNOWN
+        && k.reason() != null
+        && k.reason().startsWith("not checked");
+  }
+
+  private static void keyTable(StringBuilder b, List<KeyResult> first, List<KeyResult> then) {
+    b.append("<table><tr><th>key</th><th>verdict</th><th>reason</th></tr>");
+    for (List<KeyResult> part : List.of(first, then)) {
+      for (KeyResult k : part) {
         b.append("<tr><td>")
             .append(esc(k.key() == null ? "(none)" : Values.show(k.key())))
             .append("</td><td>")
@@ -112,8 +140,8 @@ public final class CheckReportPage {
             .append(esc(k.reason() == null ? "" : k.reason()))
             .append("</td></tr>");
       }
-      b.append("</table>\n");
     }
+    b.append("</table>\n");
   }
 
   private static void invalid(StringBuilder b, KeyResult k) {

@@ -100,6 +100,7 @@ final class TimelineData {
           g.writeStartArray();
           g.writeNumber(op.index());
           g.writeString(op.toString());
+          g.writeString(op.f());
           g.writeEndArray();
         }
       }

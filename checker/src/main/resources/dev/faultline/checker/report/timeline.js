@@ -64,6 +64,27 @@
     var height = TOP + rows.length * ROW + 10;
     var out = [];
     out.push('<svg xmlns="http://www.w3.org/2000/svg" width="' + width + '" height="' + height + '">');
+    // Fault windows: a start-X event to its stop-X (or to the end of the history when it never
+    // stopped), shaded behind the ops.
+    var open = {};
+    var windows = [];
+    data.nemesis.forEach(function (n) {
+      var f = n[2] || '';
+      if (f.indexOf('start-') === 0) {
+        open[f.substring(6)] = n[0];
+      } else if (f.indexOf('stop-') === 0 && open[f.substring(5)] !== undefined) {
+        windows.push([open[f.substring(5)], n[0], f.substring(5)]);
+        delete open[f.substring(5)];
+      }
+    });
+    Object.keys(open).forEach(function (k) { windows.push([open[k], data.events, k + ' (open)']); });
+    windows.forEach(function (w) {
+      if (w[1] >= view.from && w[0] <= view.to) {
+        var wx1 = Math.max(LABEL, x(w[0])), wx2 = Math.min(width, x(w[1]));
+        out.push('<rect class="fl-fault" x="' + wx1 + '" y="14" width="' + Math.max(1, wx2 - wx1) +
+          '" height="' + (height - 14) + '"><title>fault: ' + esc(w[2]) + '</title></rect>');
+      }
+    });
     data.nemesis.forEach(function (n) {
       if (n[0] >= view.from && n[0] <= view.to) {
         out.push('<line class="fl-nem" x1="' + x(n[0]) + '" x2="' + x(n[0]) + '" y1="14" y2="' + height +
