@@ -105,11 +105,12 @@ class ComposeClusterIT {
     assertThat(result.code()).as(result.output()).isZero();
 
     // Every node healthy (Docker's health check: GET /readyz), all naming one leader.
+    // A loaded 2-core machine took over two minutes to start three JVMs in containers.
     await("every node container healthy")
-        .atMost(Duration.ofSeconds(120))
+        .atMost(Duration.ofSeconds(300))
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> NODES.stream().allMatch(this::healthy));
-    String leader = awaitOneLeader(NODES, Duration.ofSeconds(60));
+    String leader = awaitOneLeader(NODES, Duration.ofSeconds(120));
 
     // A write through n1, read back through n2 (both follow the redirect to the leader).
     try (KvClient n1 = httpClient("n1");
