@@ -160,6 +160,12 @@ public record Banner(
             : "; at that point the key could only have been " + String.join(" or ", states);
     Op invoke = opAt(history, inv);
     Op completion = opAt(history, done);
+    if (invoke != null) {
+      String story = CulpritStory.ofRead(history, invoke, completion, states);
+      if (story != null) {
+        return story;
+      }
+    }
     if (invoke == null) {
       String key = JsonPaths.text(keyResult, "key");
       return "Op #"

@@ -40,10 +40,56 @@ class BannerTest {
     assertThat(b.culprit()).isEqualTo(4);
     assertThat(b.headline()).startsWith("Invalid:");
     assertThat(b.details().get(0))
+        .isEqualTo(
+            "The write of 5 to key \"x\" (op #2, process 0) was acknowledged by n1 before the"
+                + " read began, so the read should have returned 5. It returned 4 instead (the read"
+                + " is op #4 by process 1, completed at #5, answered by n1). The checker's search"
+                + " agrees: just before this read the key could only have held 5.");
+  }
+
+  @Test
+  void aReadMissingOneOfTwoPossibleWritesNamesBothAndTheWriteStillInFlight() throws IOException {
+    // The acknowledged write of 0 and a concurrent write of 1: either may be the value the read
+    // sees, and the story must say so before what it saw, not contradict itself.
+    History h =
+        new Ops()
+            .invoke(0, 0, "write", 0L)
+            .complete(1, 0, OpType.OK, "write", 0L)
+            .invoke(2, 2, "write", 1L)
+            .invoke(3, 1, "read", null)
+            .complete(4, 1, OpType.OK, "read", null)
+            .complete(5, 2, OpType.OK, "write", 1L)
+            .build();
+    String story = Banner.of(check(h), h).details().get(0);
+    assertThat(story)
         .startsWith(
-            "A read of key \"x\" on n1 returned 4 after a write of 5 had been acknowledged by n1"
-                + " (op #3)")
-        .contains("process 1, op #4 completed at #5");
+            "The write of 0 to key \"x\" (op #0, process 0) was acknowledged by n1 before the"
+                + " read began; write of 1 (op #2) may also have taken effect by then, so the read"
+                + " should have returned one of 0, 1. It returned nil instead");
+    assertThat(story.indexOf("should have returned")).isLessThan(story.indexOf("It returned"));
+  }
+
+  @Test
+  void aReadAnsweredByANodeCutOffFromTheMajorityIsToldAsTheOldLeader() throws IOException {
+    var grudge = new java.util.LinkedHashMap<String, Object>();
+    grudge.put("n1", java.util.List.of("n2", "n3"));
+    grudge.put("n2", java.util.List.of("n1"));
+    grudge.put("n3", java.util.List.of("n1"));
+    History h =
+        new Ops()
+            .nemesis(0, OpType.INFO, "start-partition", java.util.Map.of("grudge", grudge))
+            .invoke(1, 0, "write", 3L)
+            .complete(2, 0, OpType.OK, "write", 3L)
+            .invoke(3, 1, "read", null)
+            .complete(4, 1, OpType.OK, "read", null)
+            .nemesis(5, OpType.INFO, "stop-partition", java.util.Map.of("grudge", grudge))
+            .build();
+    assertThat(Banner.of(check(h), h).details().get(0))
+        .contains("It returned nil instead")
+        .contains(
+            "n1 was cut off from a majority by the partition that began at op #0 (it could reach"
+                + " 1 of 3 nodes, itself included), so it answered as an old leader that no longer"
+                + " led");
   }
 
   @Test

@@ -25,8 +25,9 @@ class RunReportTest {
     String html = Files.readString(w.report());
     assertThat(html)
         .contains("data-verdict=\"invalid\"")
-        .contains("A read of key &quot;k0&quot; on n3 returned")
-        .contains("had been acknowledged by n1")
+        .contains("to key &quot;k0&quot;")
+        .contains("was acknowledged by n1 before the read began")
+        .contains("answered by n3")
         .contains("<section class=\"fl-check\"")
         .contains("faultline test --workload register --nemesis partition,kill --seed 5")
         .contains("abc1234")
@@ -43,7 +44,7 @@ class RunReportTest {
         .isFalse();
     assertThat(html).contains("uPlot");
     String junit = Files.readString(w.junit());
-    assertThat(junit).contains("<failure message=\"A read of key &quot;k0&quot; on n3 returned");
+    assertThat(junit).contains("<failure message=\"The write of ").contains("answered by n3");
     assertThat(junit).contains("classname=\"faultline.register-partition,kill\"");
   }
 
