@@ -15,8 +15,8 @@ import dev.faultline.histories.History;
 import dev.faultline.histories.Values;
 import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
-import dev.faultline.testbed.report.RunDir;
-import dev.faultline.testbed.report.RunReport;
+import dev.faultline.testbed.report.ReportWriter;
+import dev.faultline.testbed.report.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +92,12 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     if (Files.isDirectory(file)) {
-      Path inRun = file.resolve(RunDir.HISTORY);
+      Path inRun = file.resolve(RunDirectory.HISTORY);
       if (!Files.isRegularFile(inRun)) {
         throw new IllegalArgumentException(
             file
                 + ": a folder without "
-                + RunDir.HISTORY
+                + RunDirectory.HISTORY
                 + "; name a history file or a run directory");
       }
       file = inRun;
@@ -146,7 +146,7 @@ public final class CheckCommand implements Callable<Integer> {
       CheckReportPage.write(history, r, out.resolve("check.html"));
       // The same page a test run gets, so a history recorded elsewhere reads like one of ours.
       HistoryFiles.write(history, out.resolve("history.jsonl"), HistoryFormat.JSONL);
-      RunReport.Written page = RunReport.write(out);
+      ReportWriter.Written page = ReportWriter.write(out);
       o.println(
           "wrote "
               + out.resolve("results.json")
