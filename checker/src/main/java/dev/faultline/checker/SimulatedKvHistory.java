@@ -14,10 +14,19 @@ import java.util.Random;
  * client invokes an op, the op takes effect on the store a little later, and completes a little
  * after that. Reads, writes and compare-and-sets on random keys; a cas whose expected value does
  * not match fails; a share of ops end {@code info}, having taken effect or not, after which the
- * client continues under a fresh process id (Jepsen's rule). Valid by construction.
+ * client continues under a fresh process id (Jepsen's rule). Valid by construction. The one seeded
+ * generator of synthetic histories: {@link #generate} holds the history for the checker's
+ * benchmarks, {@link #stream} hands ops on one at a time so a history reader's benchmark can write
+ * millions of them without holding them.
  */
 public final class SimulatedKvHistory {
   private SimulatedKvHistory() {}
+
+  /** Receives the generated ops in history order, indexed densely from 0. */
+  @FunctionalInterface
+  public interface Sink<E extends Exception> {
+    void accept(Op op) throws E;
+  }
 
   /**
    * Generates {@code calls} calls.
@@ -25,6 +34,30 @@ public final class SimulatedKvHistory {
    * @param infoPercent the share of calls that end info, in percent
    */
   public static History generate(long seed, int calls, int keys, int clients, int infoPercent) {
+    HistoryBuilder b = new HistoryBuilder();
+    stream(seed, calls, keys, clients, infoPercent, b::add);
+    return b.build();
+  }
+
+  /**
+   * Generates {@code calls} calls as {@link #generate} does, op for op, handing each to {@code out}
+   * instead of holding them.
+   */
+  public static <E extends Exception> void stream(
+      long seed, int calls, int keys, int clients, int infoPercent, Sink<E> out) throws E {
+    if (calls < 0 || keys < 1 || clients < 1 || infoPercent < 0 || infoPercent > 100) {
+      throw new IllegalArgumentException(
+          "a simulated history needs calls >= 0, keys >= 1, clients >= 1 and 0..100 percent info,"
+              + " got "
+              + calls
+              + ", "
+              + keys
+              + ", "
+              + clients
+              + ", "
+              + infoPercent);
+    }
+    int index = 0;
     Random rnd = new Random(seed);
     long[] store = new long[keys];
     boolean[] present = new boolean[keys];
@@ -45,7 +78,6 @@ public final class SimulatedKvHistory {
       process[c] = c;
       events.add(new long[] {rnd.nextInt(100), c, 0});
     }
-    HistoryBuilder b = new HistoryBuilder();
     List<Long> small = new ArrayList<>();
     for (long v = 0; v < 100; v++) {
       small.add(v);
@@ -84,7 +116,8 @@ public final class SimulatedKvHistory {
           }
           info[c] = rnd.nextInt(100) < infoPercent;
           pending[c] =
-              b.add(new Op(0, t, process[c], OpType.INVOKE, f, keyNames[k], value, null, null));
+              new Op(index++, t, process[c], OpType.INVOKE, f, keyNames[k], value, null, null);
+          out.accept(pending[c]);
           events.add(new long[] {t + 1 + rnd.nextInt(100), c, 1});
         }
         case 1 -> {
@@ -116,7 +149,17 @@ public final class SimulatedKvHistory {
         }
         default -> {
           Op inv = pending[c];
-          b.add(new Op(0, t, inv.process(), outcome[c], inv.f(), inv.key(), result[c], null, null));
+          out.accept(
+              new Op(
+                  index++,
+                  t,
+                  inv.process(),
+                  outcome[c],
+                  inv.f(),
+                  inv.key(),
+                  result[c],
+                  null,
+                  null));
           open--;
           if (outcome[c] == OpType.INFO) {
             process[c] = nextProcess++;
@@ -128,6 +171,5 @@ public final class SimulatedKvHistory {
         break;
       }
     }
-    return b.build();
   }
 }

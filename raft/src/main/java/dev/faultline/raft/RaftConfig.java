@@ -10,45 +10,60 @@ import java.util.TreeSet;
  * @param id this node's id
  * @param peers the initial voters (including this node when it is one), used until the log or a
  *     snapshot carries a configuration
- * @param electionTicks the base election timeout; each node waits a random time in [base, 2·base)
- * @param heartbeatTicks the leader's heartbeat interval, well below {@code electionTicks}
- * @param preVote poll before campaigning (dissertation §9.6)
- * @param checkQuorum a leader steps down when it has not heard from a majority in an election
- *     timeout, and voters ignore campaigns while they hear from a leader
- * @param maxInflightMsgs the most AppendEntries in flight to one follower
- * @param maxInflightBytes the most entry bytes in flight to one follower
- * @param maxMsgBytes the most entry bytes in one AppendEntries (at least one entry is sent)
- * @param snapshotChunkBytes the size of one InstallSnapshot chunk
+ * @param ticks election and heartbeat timing
+ * @param safety pre-vote and check-quorum
+ * @param flow how much is sent to one follower at a time
  * @param bugs deliberate bugs switched on (empty in production)
  */
 public record RaftConfig(
     String id,
     Set<String> peers,
-    int electionTicks,
-    int heartbeatTicks,
-    boolean preVote,
-    boolean checkQuorum,
-    int maxInflightMsgs,
-    long maxInflightBytes,
-    long maxMsgBytes,
-    int snapshotChunkBytes,
+    Ticks ticks,
+    ElectionSafety safety,
+    FlowControl flow,
     Set<DeliberateBug> bugs) {
+
+  /**
+   * @param election the base election timeout; each node waits a random time in [base, 2·base)
+   * @param heartbeat the leader's heartbeat interval, well below {@code election}
+   */
+  public record Ticks(int election, int heartbeat) {
+    public Ticks {
+      if (heartbeat < 1 || election <= heartbeat) {
+        throw new IllegalArgumentException(
+            "need 1 <= heartbeatTicks < electionTicks, got " + heartbeat + " and " + election);
+      }
+    }
+  }
+
+  /**
+   * @param preVote poll before campaigning (dissertation §9.6)
+   * @param checkQuorum a leader steps down when it has not heard from a majority in an election
+   *     timeout, and voters ignore campaigns while they hear from a leader
+   */
+  public record ElectionSafety(boolean preVote, boolean checkQuorum) {}
+
+  /**
+   * @param maxInflightMsgs the most AppendEntries in flight to one follower
+   * @param maxInflightBytes the most entry bytes in flight to one follower
+   * @param maxMsgBytes the most entry bytes in one AppendEntries (at least one entry is sent)
+   * @param snapshotChunkBytes the size of one InstallSnapshot chunk
+   */
+  public record FlowControl(
+      int maxInflightMsgs, long maxInflightBytes, long maxMsgBytes, int snapshotChunkBytes) {
+    public FlowControl {
+      if (maxInflightMsgs < 1
+          || maxInflightBytes < 1
+          || maxMsgBytes < 1
+          || snapshotChunkBytes < 1) {
+        throw new IllegalArgumentException("flow-control limits must be positive");
+      }
+    }
+  }
 
   public RaftConfig {
     if (id == null || id.isBlank()) {
       throw new IllegalArgumentException("node id must not be blank");
-    }
-    if (heartbeatTicks < 1 || electionTicks <= heartbeatTicks) {
-      throw new IllegalArgumentException(
-          "node "
-              + id
-              + ": need 1 <= heartbeatTicks < electionTicks, got "
-              + heartbeatTicks
-              + " and "
-              + electionTicks);
-    }
-    if (maxInflightMsgs < 1 || maxInflightBytes < 1 || maxMsgBytes < 1 || snapshotChunkBytes < 1) {
-      throw new IllegalArgumentException("node " + id + ": flow-control limits must be positive");
     }
     peers = Set.copyOf(new TreeSet<>(peers));
     bugs = bugs.isEmpty() ? Set.of() : Set.copyOf(EnumSet.copyOf(bugs));
@@ -56,68 +71,76 @@ public record RaftConfig(
 
   /** Production defaults: 10-tick elections, 1-tick heartbeats, pre-vote and check-quorum on. */
   public static RaftConfig of(String id, Set<String> peers) {
-    return new RaftConfig(id, peers, 10, 1, true, true, 256, 8 << 20, 1 << 20, 1 << 20, Set.of());
-  }
-
-  public RaftConfig withTicks(int election, int heartbeat) {
     return new RaftConfig(
         id,
         peers,
-        election,
-        heartbeat,
-        preVote,
-        checkQuorum,
-        maxInflightMsgs,
-        maxInflightBytes,
-        maxMsgBytes,
-        snapshotChunkBytes,
-        bugs);
+        new Ticks(10, 1),
+        new ElectionSafety(true, true),
+        new FlowControl(256, 8 << 20, 1 << 20, 1 << 20),
+        Set.of());
+  }
+
+  public int electionTicks() {
+    return ticks.election();
+  }
+
+  public int heartbeatTicks() {
+    return ticks.heartbeat();
+  }
+
+  public boolean preVote() {
+    return safety.preVote();
+  }
+
+  public boolean checkQuorum() {
+    return safety.checkQuorum();
+  }
+
+  public int maxInflightMsgs() {
+    return flow.maxInflightMsgs();
+  }
+
+  public long maxInflightBytes() {
+    return flow.maxInflightBytes();
+  }
+
+  public long maxMsgBytes() {
+    return flow.maxMsgBytes();
+  }
+
+  public int snapshotChunkBytes() {
+    return flow.snapshotChunkBytes();
+  }
+
+  public RaftConfig withTicks(int election, int heartbeat) {
+    try {
+      return new RaftConfig(id, peers, new Ticks(election, heartbeat), safety, flow, bugs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("node " + id + ": " + e.getMessage());
+    }
   }
 
   public RaftConfig withFlowControl(
       int inflightMsgs, long inflightBytes, long msgBytes, int chunkBytes) {
-    return new RaftConfig(
-        id,
-        peers,
-        electionTicks,
-        heartbeatTicks,
-        preVote,
-        checkQuorum,
-        inflightMsgs,
-        inflightBytes,
-        msgBytes,
-        chunkBytes,
-        bugs);
+    try {
+      return new RaftConfig(
+          id,
+          peers,
+          ticks,
+          safety,
+          new FlowControl(inflightMsgs, inflightBytes, msgBytes, chunkBytes),
+          bugs);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("node " + id + ": " + e.getMessage());
+    }
   }
 
   public RaftConfig withElectionSafety(boolean preVote, boolean checkQuorum) {
-    return new RaftConfig(
-        id,
-        peers,
-        electionTicks,
-        heartbeatTicks,
-        preVote,
-        checkQuorum,
-        maxInflightMsgs,
-        maxInflightBytes,
-        maxMsgBytes,
-        snapshotChunkBytes,
-        bugs);
+    return new RaftConfig(id, peers, ticks, new ElectionSafety(preVote, checkQuorum), flow, bugs);
   }
 
   public RaftConfig withBugs(Set<DeliberateBug> bugs) {
-    return new RaftConfig(
-        id,
-        peers,
-        electionTicks,
-        heartbeatTicks,
-        preVote,
-        checkQuorum,
-        maxInflightMsgs,
-        maxInflightBytes,
-        maxMsgBytes,
-        snapshotChunkBytes,
-        bugs);
+    return new RaftConfig(id, peers, ticks, safety, flow, bugs);
   }
 
   public boolean has(DeliberateBug bug) {

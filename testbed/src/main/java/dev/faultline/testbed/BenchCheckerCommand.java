@@ -103,7 +103,7 @@ public final class BenchCheckerCommand implements Callable<Integer> {
     // those of the command a user runs.
     CheckOptions base =
         CheckOptions.defaults()
-            .withTimeout(CheckCommand.parseDuration(timeout))
+            .withTimeout(CheckCommand.timeout(timeout))
             .withSplit(!noSplit)
             .withExplain(!noExplain)
             .withStopAtFirstInvalid(!allKeys);

@@ -1,5 +1,6 @@
 package dev.faultline.testbed;
 
+import dev.faultline.checker.SimulatedKvHistory;
 import dev.faultline.histories.History;
 import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code faultline bench history}: how fast a history file is read. Without a file, a seeded
- * synthetic key-value history is generated first; reads are timed after a warm-up read.
+ * synthetic key-value history is generated first (the checker's {@link SimulatedKvHistory}); reads
+ * are timed after a warm-up read.
  */
 @Command(
     name = "history",
@@ -29,6 +31,10 @@ import picocli.CommandLine.Parameters;
           + " Lines), after one warm-up read. Prints seconds, ops/s and heap held by the history."
     })
 public final class BenchHistoryCommand implements Callable<Integer> {
+  private static final int KEYS = 1000;
+  private static final int CLIENTS = 16;
+  private static final int INFO_PERCENT = 5;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Parameters(
@@ -89,7 +95,9 @@ public final class BenchHistoryCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try (Writer w =
             new BufferedWriter(Files.newBufferedWriter(target, StandardCharsets.UTF_8), 1 << 16)) {
-          SyntheticKvHistory.write(seed, ops, new JsonLinesWriter(w));
+          JsonLinesWriter lines = new JsonLinesWriter(w);
+          // Every call completes, so ops/2 calls (rounded up) are ops lines.
+          SimulatedKvHistory.stream(seed, (ops + 1) / 2, KEYS, CLIENTS, INFO_PERCENT, lines::write);
         }
         out.printf(
             Locale.ROOT,

@@ -15,8 +15,8 @@ import dev.faultline.histories.History;
 import dev.faultline.histories.Values;
 import dev.faultline.histories.format.HistoryFiles;
 import dev.faultline.histories.format.HistoryFormat;
-import dev.faultline.testbed.report.RunDir;
-import dev.faultline.testbed.report.RunReport;
+import dev.faultline.testbed.report.ReportWriter;
+import dev.faultline.testbed.report.RunDirectory;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +92,12 @@ public final class CheckCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter o = spec.commandLine().getOut();
     if (Files.isDirectory(file)) {
-      Path inRun = file.resolve(RunDir.HISTORY);
+      Path inRun = file.resolve(RunDirectory.HISTORY);
       if (!Files.isRegularFile(inRun)) {
         throw new IllegalArgumentException(
             file
                 + ": a folder without "
-                + RunDir.HISTORY
+                + RunDirectory.HISTORY
                 + "; name a history file or a run directory");
       }
       file = inRun;
@@ -123,7 +123,7 @@ public final class CheckCommand implements Callable<Integer> {
     }
     CheckOptions options =
         CheckOptions.defaults()
-            .withTimeout(parseDuration(timeout))
+            .withTimeout(timeout(timeout))
             .withSplit(!noSplit)
             .withStopAtFirstInvalid(!allKeys);
     if (threads != null) {
@@ -146,7 +146,7 @@ public final class CheckCommand implements Callable<Integer> {
       CheckReportPage.write(history, r, out.resolve("check.html"));
       // The same page a test run gets, so a history recorded elsewhere reads like one of ours.
       HistoryFiles.write(history, out.resolve("history.jsonl"), HistoryFormat.JSONL);
-      RunReport.Written page = RunReport.write(out);
+      ReportWriter.Written page = ReportWriter.write(out);
       o.println(
           "wrote "
               + out.resolve("results.json")
@@ -225,27 +225,12 @@ public final class CheckCommand implements Callable<Integer> {
     }
   }
 
-  /** Parses {@code 60s}, {@code 500ms}, {@code 2m}, {@code 1h} or a plain number of seconds. */
-  static Duration parseDuration(String text) {
-    String t = text.trim().toLowerCase(Locale.ROOT);
+  /** The check's budget from {@code --timeout}, by the one duration grammar. */
+  static Duration timeout(String text) {
     try {
-      if (t.endsWith("ms")) {
-        return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-      }
-      if (t.endsWith("s")) {
-        return Duration.ofMillis(
-            Math.round(Double.parseDouble(t.substring(0, t.length() - 1)) * 1000));
-      }
-      if (t.endsWith("m")) {
-        return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-      if (t.endsWith("h")) {
-        return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
-      }
-      return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "--timeout " + text + ": not a duration; write e.g. 60s, 500ms or 2m");
+      return DurationConverter.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--timeout " + e.getMessage());
     }
   }
 }

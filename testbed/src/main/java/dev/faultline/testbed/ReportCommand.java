@@ -1,6 +1,6 @@
 package dev.faultline.testbed;
 
-import dev.faultline.testbed.report.RunReport;
+import dev.faultline.testbed.report.ReportWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -25,7 +25,7 @@ final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    RunReport.Written w = RunReport.write(dir);
+    ReportWriter.Written w = ReportWriter.write(dir);
     spec.commandLine()
         .getOut()
         .println("wrote " + w.report() + " and " + w.junit() + " (verdict: " + w.verdict() + ")");

@@ -282,10 +282,9 @@ public final class TestCommand implements Callable<Integer> {
 
   private static Duration duration(String option, String text) {
     try {
-      return CheckCommand.parseDuration(text);
+      return DurationConverter.parse(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          option + " " + text + ": not a duration; write seconds (60) or e.g. 90s, 2m");
+      throw new IllegalArgumentException(option + " " + e.getMessage());
     }
   }
 

@@ -32,7 +32,9 @@ class ReportCommandTest {
         dir.resolve("history.jsonl"),
         "{\"time\":0,\"process\":0,\"type\":\"invoke\",\"f\":\"write\",\"value\":1}\n"
             + "{\"time\":9,\"process\":0,\"type\":\"ok\",\"f\":\"write\",\"value\":1}\n");
-    Files.writeString(dir.resolve("results.json"), "{\"verdict\":\"valid\",\"ops\":1}");
+    Files.writeString(
+        dir.resolve("results.json"),
+        "{\"schema\":\"faultline-check/1\",\"verdict\":\"valid\",\"ops\":1}");
     Result r = run("report", dir.toString());
     assertThat(r.code()).isEqualTo(ExitCode.VALID);
     assertThat(r.out()).contains("(verdict: valid)");

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.faultline.nemesis.docker.DockerCluster;
+import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.Backend;
-import dev.faultline.testbed.run.FaultKind;
 import dev.faultline.testbed.run.TestOptions;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package dev.faultline.testbed;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.RunVerdict;
 import dev.faultline.testbed.run.TestOptions;
 import java.io.ByteArrayOutputStream;

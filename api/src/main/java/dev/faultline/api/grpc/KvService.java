@@ -3,6 +3,7 @@ package dev.faultline.api.grpc;
 import com.google.protobuf.ByteString;
 import dev.faultline.api.BackendFailure;
 import dev.faultline.api.CasOutcome;
+import dev.faultline.api.FailureKind;
 import dev.faultline.api.KvBackend;
 import dev.faultline.api.Limits;
 import dev.faultline.api.NodeAddress;
@@ -22,10 +23,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -134,7 +132,7 @@ final class KvService extends KvGrpc.KvImplBase {
                   out.onCompleted();
                   outcome = "ok";
                 } else {
-                  StatusRuntimeException status = status(unwrap(err), read);
+                  StatusRuntimeException status = status(FailureKind.unwrap(err), read);
                   outcome = status.getTrailers().get(FaultlineMetadata.OUTCOME);
                   out.onError(status);
                 }
@@ -147,45 +145,40 @@ final class KvService extends KvGrpc.KvImplBase {
   }
 
   private StatusRuntimeException status(Throwable err, boolean read) {
-    if (err instanceof BackendFailure.NotLeader notLeader) {
-      NodeAddress leader = notLeader.leader();
-      if (leader != null && leader.grpc() != null) {
-        Metadata trailers = trailers(true);
-        trailers.put(FaultlineMetadata.LEADER, leader.grpc());
-        trailers.put(FaultlineMetadata.LEADER_ID, leader.id());
-        return Status.FAILED_PRECONDITION
-            .withDescription(notLeader.getMessage())
-            .asRuntimeException(trailers);
-      }
-      return Status.UNAVAILABLE
-          .withDescription(notLeader.getMessage())
-          .asRuntimeException(trailers(true));
-    }
-    if (err instanceof BackendFailure.Unavailable) {
-      return Status.UNAVAILABLE
-          .withDescription(err.getMessage())
-          .asRuntimeException(trailers(true));
-    }
-    if (err instanceof BackendFailure.Rejected) {
-      return Status.INVALID_ARGUMENT
-          .withDescription(err.getMessage())
-          .asRuntimeException(trailers(true));
-    }
     if (err instanceof StatusRuntimeException invalid) {
       return invalid;
     }
-    if (err instanceof BackendFailure.OutcomeUnknown) {
-      return Status.UNKNOWN.withDescription(err.getMessage()).asRuntimeException(trailers(false));
-    }
-    if (err instanceof TimeoutException) {
-      return Status.DEADLINE_EXCEEDED
-          .withDescription("no answer within " + limits.requestTimeout().toMillis() + " ms")
-          .asRuntimeException(trailers(read));
-    }
-    LOG.error("backend failed unexpectedly", err);
-    return Status.INTERNAL
-        .withDescription("internal error: " + err)
-        .asRuntimeException(trailers(read));
+    FailureKind kind = FailureKind.of(err);
+    Metadata trailers = trailers(kind.definite(read));
+    return switch (kind) {
+      case NOT_LEADER -> {
+        NodeAddress leader = ((BackendFailure.NotLeader) err).leader();
+        if (leader == null || leader.grpc() == null) {
+          yield Status.UNAVAILABLE.withDescription(err.getMessage()).asRuntimeException(trailers);
+        }
+        trailers.put(FaultlineMetadata.LEADER, leader.grpc());
+        trailers.put(FaultlineMetadata.LEADER_ID, leader.id());
+        yield Status.FAILED_PRECONDITION
+            .withDescription(err.getMessage())
+            .asRuntimeException(trailers);
+      }
+      case UNAVAILABLE ->
+          Status.UNAVAILABLE.withDescription(err.getMessage()).asRuntimeException(trailers);
+      case REJECTED ->
+          Status.INVALID_ARGUMENT.withDescription(err.getMessage()).asRuntimeException(trailers);
+      case OUTCOME_UNKNOWN ->
+          Status.UNKNOWN.withDescription(err.getMessage()).asRuntimeException(trailers);
+      case TIMED_OUT ->
+          Status.DEADLINE_EXCEEDED
+              .withDescription("no answer within " + limits.requestTimeout().toMillis() + " ms")
+              .asRuntimeException(trailers);
+      case INTERNAL -> {
+        LOG.error("backend failed unexpectedly", err);
+        yield Status.INTERNAL
+            .withDescription("internal error: " + err)
+            .asRuntimeException(trailers);
+      }
+    };
   }
 
   private static Metadata trailers(boolean definite) {
@@ -193,14 +186,6 @@ final class KvService extends KvGrpc.KvImplBase {
     m.put(
         FaultlineMetadata.OUTCOME, definite ? FaultlineMetadata.FAILED : FaultlineMetadata.UNKNOWN);
     return m;
-  }
-
-  private static Throwable unwrap(Throwable err) {
-    while ((err instanceof CompletionException || err instanceof ExecutionException)
-        && err.getCause() != null) {
-      err = err.getCause();
-    }
-    return err;
   }
 
   private byte[] key(ByteString key) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faultline.api.BackendFailure;
 import dev.faultline.api.CasOutcome;
+import dev.faultline.api.FailureKind;
 import dev.faultline.api.KvBackend;
 import dev.faultline.api.Limits;
 import dev.faultline.api.NodeAddress;
@@ -26,8 +27,6 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
@@ -419,7 +418,7 @@ public final class HttpApi implements AutoCloseable {
                     onSuccess.accept(value);
                     outcome = "ok";
                   } else {
-                    ApiError e = failure(ctx, unwrap(err), read);
+                    ApiError e = failure(ctx, FailureKind.unwrap(err), read);
                     error(ctx, e);
                     outcome = e.outcome();
                   }
@@ -429,32 +428,33 @@ public final class HttpApi implements AutoCloseable {
   }
 
   private ApiError failure(Context ctx, Throwable err, boolean read) {
-    if (err instanceof BackendFailure.NotLeader notLeader) {
-      NodeAddress leader = notLeader.leader();
-      if (leader != null && leader.http() != null) {
+    FailureKind kind = FailureKind.of(err);
+    boolean definite = kind.definite(read);
+    return switch (kind) {
+      case NOT_LEADER -> {
+        NodeAddress leader = ((BackendFailure.NotLeader) err).leader();
+        if (leader == null || leader.http() == null) {
+          yield unavailable(err.getMessage());
+        }
         String query = ctx.queryString();
         String location =
             base(leader.http()) + ctx.req().getRequestURI() + (query == null ? "" : "?" + query);
-        return new ApiError(307, notLeader.getMessage(), true, Map.of("Location", location));
+        yield new ApiError(307, err.getMessage(), definite, Map.of("Location", location));
       }
-      return unavailable(notLeader.getMessage());
-    }
-    if (err instanceof BackendFailure.Unavailable) {
-      return unavailable(err.getMessage());
-    }
-    if (err instanceof BackendFailure.Rejected) {
-      return ApiError.badRequest(err.getMessage());
-    }
-    if (err instanceof BackendFailure.OutcomeUnknown) {
-      return new ApiError(504, err.getMessage(), false, Map.of());
-    }
-    if (err instanceof TimeoutException) {
-      // A read that timed out changed nothing; a write may still commit.
-      return new ApiError(
-          504, "no answer within " + limits.requestTimeout().toMillis() + " ms", read, Map.of());
-    }
-    LOG.error("backend failed unexpectedly", err);
-    return new ApiError(500, "internal error: " + oneLine(err), read, Map.of());
+      case UNAVAILABLE -> unavailable(err.getMessage());
+      case REJECTED -> ApiError.badRequest(err.getMessage());
+      case OUTCOME_UNKNOWN -> new ApiError(504, err.getMessage(), definite, Map.of());
+      case TIMED_OUT ->
+          new ApiError(
+              504,
+              "no answer within " + limits.requestTimeout().toMillis() + " ms",
+              definite,
+              Map.of());
+      case INTERNAL -> {
+        LOG.error("backend failed unexpectedly", err);
+        yield new ApiError(500, "internal error: " + oneLine(err), definite, Map.of());
+      }
+    };
   }
 
   private ApiError unavailable(String message) {
@@ -470,14 +470,6 @@ public final class HttpApi implements AutoCloseable {
     return address.startsWith("http://") || address.startsWith("https://")
         ? address
         : security.scheme() + "://" + address;
-  }
-
-  private static Throwable unwrap(Throwable err) {
-    while ((err instanceof CompletionException || err instanceof ExecutionException)
-        && err.getCause() != null) {
-      err = err.getCause();
-    }
-    return err;
   }
 
   private byte[] key(Context ctx, boolean cas) {

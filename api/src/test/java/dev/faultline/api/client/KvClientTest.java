@@ -85,7 +85,10 @@ class KvClientTest {
 
   KvClientOptions fast(List<String> endpoints) {
     return new KvClientOptions(
-        endpoints, Duration.ofSeconds(2), Duration.ofSeconds(3), 6, Duration.ofMillis(10), true);
+        endpoints,
+        new KvClientOptions.Retry(
+            Duration.ofSeconds(2), Duration.ofSeconds(3), 6, Duration.ofMillis(10)),
+        true);
   }
 
   @ParameterizedTest

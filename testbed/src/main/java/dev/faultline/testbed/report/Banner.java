@@ -37,16 +37,16 @@ public record Banner(
     this(verdict, headline, details, culprit, List.of());
   }
 
-  /** Builds the banner from results.json (any nesting of the checker's result) and the history. */
-  public static Banner of(JsonNode results, History history) {
+  /** Builds the banner from results.json (null when missing or unreadable) and the history. */
+  public static Banner of(RunResults results, History history) {
     String verdict = verdictOf(results);
     List<String> details = new ArrayList<>();
     int culprit = -1;
     String headline;
     switch (verdict) {
       case "valid" -> {
-        Long ops = JsonPaths.number(results, "ops.total", "ops", "check.ops", "checker.ops");
-        String model = JsonPaths.text(results, "model", "check.model", "checker.model");
+        Long ops = results.ops() == null ? null : results.ops().total();
+        String model = results.model();
         headline =
             "Valid: every result the clients saw fits one order of the operations that respects"
                 + " real time, so no consistency violation was found"
@@ -61,22 +61,21 @@ public record Banner(
         headline =
             "Invalid: no order of the operations that respects real time explains what the"
                 + " clients saw, so the system broke linearizability.";
-        JsonNode holder = JsonPaths.findObjectWith(results, "counterexample");
+        JsonNode holder = results.counterexampleKey();
         JsonNode cex = holder == null ? null : holder.get("counterexample");
         if (cex != null) {
-          Long op = JsonPaths.number(cex, "culprit.op");
-          culprit = op == null ? -1 : op.intValue();
+          culprit = cex.at("/culprit/op").isNumber() ? cex.at("/culprit/op").asInt() : -1;
           details.add(whatBroke(holder, cex, history));
-        } else if (JsonPaths.text(results, "workload_analysis.summary") != null) {
+        } else if (results.workloadAnalysis() != null
+            && results.workloadAnalysis().summary() != null) {
           details.add(
-              "The workload's own analysis failed: "
-                  + JsonPaths.text(results, "workload_analysis.summary"));
+              "The workload's own analysis failed: " + results.workloadAnalysis().summary());
         } else {
           details.add("results.json names no culprit operation; see the checker's results.");
         }
       }
       case "unknown" -> {
-        String reason = JsonPaths.text(results, "reason", "check.reason", "checker.reason");
+        String reason = results.reason();
         headline =
             "Unknown: the checker could not decide within its budget, so this run neither shows"
                 + " a violation nor shows that there is none.";
@@ -88,7 +87,7 @@ public record Banner(
         headline =
             "Failed: the run itself could not be carried out or checked, so there is no verdict"
                 + " on the system.";
-        String error = JsonPaths.text(results, "error");
+        String error = results.error();
         if (error != null) {
           details.add("Why: " + error);
         }
@@ -103,11 +102,7 @@ public record Banner(
     if (history == null) {
       details.add("The history could not be read, so the charts below are empty.");
     }
-    List<String> warnings = new ArrayList<>();
-    JsonNode w = results == null ? null : results.get("warnings");
-    if (w != null && w.isArray()) {
-      w.forEach(x -> warnings.add(x.asText()));
-    }
+    List<String> warnings = results == null ? List.of() : results.warnings();
     return new Banner(verdict, headline, details, culprit, warnings);
   }
 
@@ -130,8 +125,8 @@ public record Banner(
   }
 
   /** The run's verdict as written in results.json, lower case, or {@code none}. */
-  public static String verdictOf(JsonNode results) {
-    String v = JsonPaths.text(results, "verdict", "check.verdict", "checker.verdict");
+  public static String verdictOf(RunResults results) {
+    String v = results == null ? null : results.verdict();
     if (v == null) {
       return "none";
     }
@@ -143,12 +138,10 @@ public record Banner(
   }
 
   private static String whatBroke(JsonNode keyResult, JsonNode cex, History history) {
-    int inv = JsonPaths.number(cex, "culprit.op") == null ? -1 : cex.at("/culprit/op").asInt();
+    int inv = cex.at("/culprit/op").isNumber() ? cex.at("/culprit/op").asInt() : -1;
     int done =
-        JsonPaths.number(cex, "culprit.completion") == null
-            ? -1
-            : cex.at("/culprit/completion").asInt();
-    String does = JsonPaths.text(cex, "culprit.does");
+        cex.at("/culprit/completion").isNumber() ? cex.at("/culprit/completion").asInt() : -1;
+    String does = cex.at("/culprit/does").asText(null);
     List<String> states = new ArrayList<>();
     JsonNode st = cex.get("states");
     if (st != null) {
@@ -167,7 +160,8 @@ public record Banner(
       }
     }
     if (invoke == null) {
-      String key = JsonPaths.text(keyResult, "key");
+      JsonNode k = keyResult.get("key");
+      String key = k == null || k.isNull() ? null : k.isValueNode() ? k.asText() : k.toString();
       return "Op #"
           + inv
           + (does == null ? "" : " (" + does + ")")

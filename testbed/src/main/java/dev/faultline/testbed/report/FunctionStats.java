@@ -8,11 +8,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * How the calls of one function ended. {@code calls == ok + fail + info + pending}.
+ * How the calls of one function ended. {@code calls == ok + fail + info + pending}. The one per-f
+ * count of a run: the runner writes it into results.json ({@link RunResults.Ops}) and the report
+ * shows it.
  *
  * @param f the function, or {@code all} for the totals
  */
 public record FunctionStats(String f, int calls, int ok, int fail, int info, int pending) {
+  /** The name of the totals row. */
+  public static final String ALL = "all";
 
   /** A count as a share of this function's calls, from 0 to 1 (0 when there were none). */
   public double share(int count) {
@@ -39,7 +43,7 @@ public record FunctionStats(String f, int calls, int ok, int fail, int info, int
     }
     List<FunctionStats> out = new ArrayList<>();
     byF.forEach((f, k) -> out.add(new FunctionStats(f, k[0], k[1], k[2], k[3], k[4])));
-    out.add(new FunctionStats("all", all[0], all[1], all[2], all[3], all[4]));
+    out.add(new FunctionStats(ALL, all[0], all[1], all[2], all[3], all[4]));
     return List.copyOf(out);
   }
 }

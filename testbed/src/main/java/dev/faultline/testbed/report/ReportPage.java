@@ -27,7 +27,7 @@ final class ReportPage {
 
   /** Everything the page shows, computed beforehand. */
   record Content(
-      RunDir run,
+      RunDirectory.Contents run,
       String title,
       Banner banner,
       List<FunctionStats> stats,
@@ -251,18 +251,18 @@ final class ReportPage {
     }
   }
 
-  private static void files(StringBuilder b, RunDir run) {
+  private static void files(StringBuilder b, RunDirectory.Contents run) {
     b.append("<h2>Raw files</h2>\n<ul id=\"fl-files\">");
     for (String name :
         List.of(
-            RunDir.HISTORY,
-            RunDir.HISTORY_EDN,
-            RunDir.RESULTS,
-            RunDir.TEST,
-            RunDir.CHECK,
-            RunDir.JUNIT)) {
+            RunDirectory.HISTORY,
+            RunDirectory.HISTORY_EDN,
+            RunDirectory.RESULTS,
+            RunDirectory.TEST,
+            RunDirectory.CHECK,
+            RunDirectory.JUNIT)) {
       Path p = run.dir().resolve(name);
-      if (Files.isRegularFile(p) || name.equals(RunDir.JUNIT)) {
+      if (Files.isRegularFile(p) || name.equals(RunDirectory.JUNIT)) {
         link(b, name);
       }
     }

@@ -4,6 +4,7 @@ import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.net.Net;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
+import dev.faultline.testbed.report.RunDirectory;
 import dev.faultline.workloads.client.ClientFactory;
 import java.util.Optional;
 

@@ -9,6 +9,7 @@ import dev.faultline.nemesis.docker.DockerClusterOptions;
 import dev.faultline.nemesis.docker.NodeImage;
 import dev.faultline.nemesis.net.Net;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
+import dev.faultline.testbed.report.RunDirectory;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.KvClientPort;
 import dev.faultline.workloads.client.PortClient;
@@ -129,8 +130,7 @@ public final class DockerDeployment implements Deployment {
     var byEndpoint = new LinkedHashMap<String, String>();
     endpoints.forEach((id, endpoint) -> byEndpoint.put(endpoint, id));
     return process -> {
-      long worker = Math.floorMod(process, (long) concurrency);
-      String home = ids.get((int) (worker % ids.size()));
+      String home = ClientHomes.home(process, concurrency, ids);
       KvClientOptions options =
           KvClientOptions.of(List.of(endpoints.get(home)))
               .withCallTimeout(timeout)

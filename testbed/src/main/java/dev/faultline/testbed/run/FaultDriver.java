@@ -3,7 +3,10 @@ package dev.faultline.testbed.run;
 import dev.faultline.nemesis.Nemesis;
 import dev.faultline.nemesis.faults.WalDamage;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
-import dev.faultline.workloads.FaultWindow;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.plan.FaultPlanner;
+import dev.faultline.testbed.plan.PlannedFault;
+import dev.faultline.testbed.plan.PlannedWindow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +46,7 @@ public final class FaultDriver {
   private final Nemesis nemesis;
   private final Optional<ToxiproxyNet> links;
   private final FaultPlanner planner;
-  private final List<FaultWindow> windows;
+  private final List<PlannedWindow> windows;
   private final EventSink sink;
   private final LongSupplier clock;
   private final List<Entry> entries = new ArrayList<>();
@@ -56,7 +59,7 @@ public final class FaultDriver {
   public FaultDriver(
       Nemesis nemesis,
       FaultPlanner planner,
-      List<FaultWindow> windows,
+      List<PlannedWindow> windows,
       EventSink sink,
       LongSupplier clock) {
     this(nemesis, Optional.empty(), planner, windows, sink, clock);
@@ -69,7 +72,7 @@ public final class FaultDriver {
       Nemesis nemesis,
       Optional<ToxiproxyNet> links,
       FaultPlanner planner,
-      List<FaultWindow> windows,
+      List<PlannedWindow> windows,
       EventSink sink,
       LongSupplier clock) {
     this.nemesis = nemesis;
@@ -134,17 +137,16 @@ public final class FaultDriver {
   }
 
   private void walk() {
-    for (FaultWindow window : windows) {
+    for (PlannedWindow window : windows) {
       if (!waitUntil(window.start())) {
         return;
       }
-      FaultKind kind;
+      FaultKind kind = window.kind();
       PlannedFault fault;
       try {
-        kind = FaultKind.parse(window.fault());
         fault = planner.planned(kind, nemesis.leader());
       } catch (RuntimeException e) {
-        problem("cannot plan " + window.fault() + " at " + window.start() + ": " + e.getMessage());
+        problem("cannot plan " + kind.cliName() + " at " + window.start() + ": " + e.getMessage());
         continue;
       }
       if (!inject(kind, fault, window.end())) {

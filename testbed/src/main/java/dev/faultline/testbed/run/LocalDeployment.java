@@ -13,6 +13,7 @@ import dev.faultline.nemesis.net.SandboxNet;
 import dev.faultline.nemesis.toxiproxy.ProxyPlacement;
 import dev.faultline.nemesis.toxiproxy.ProxyTopology;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
+import dev.faultline.testbed.report.RunDirectory;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.workloads.client.ClientFactory;

@@ -1,5 +1,6 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.testbed.plan.FaultKind;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

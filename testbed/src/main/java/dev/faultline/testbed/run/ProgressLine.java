@@ -1,5 +1,6 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.workloads.run.Progress;
 import java.io.PrintStream;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package dev.faultline.testbed.run;
 
+import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.system.SystemCheck;
 import dev.faultline.testbed.run.system.SystemSpec;
 import dev.faultline.testbed.run.system.SystemUnderTest;

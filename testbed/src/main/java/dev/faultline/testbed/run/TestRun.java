@@ -13,9 +13,11 @@ import dev.faultline.histories.format.HistoryFormat;
 import dev.faultline.nemesis.Nemesis;
 import dev.faultline.nemesis.cluster.Cluster;
 import dev.faultline.nemesis.cluster.NodeState;
+import dev.faultline.testbed.plan.FaultPlanner;
+import dev.faultline.testbed.plan.FaultSchedule;
+import dev.faultline.testbed.plan.PlannedWindow;
 import dev.faultline.testbed.report.Availability;
-import dev.faultline.workloads.FaultWindow;
-import dev.faultline.workloads.NemesisSchedule;
+import dev.faultline.testbed.report.RunDirectory;
 import dev.faultline.workloads.Workload;
 import dev.faultline.workloads.WorkloadAnalysis;
 import dev.faultline.workloads.WorkloadOptions;
@@ -108,7 +110,8 @@ public final class TestRun {
     HistoryRecorder recorder;
     try {
       run = RunDirectory.create(options.store(), options.runName(), started);
-      RunReport.write(run.testJson(), RunReport.testJson(options, commandLine, commit, started));
+      ResultsWriter.write(
+          run.testJson(), ResultsWriter.testJson(options, commandLine, commit, started));
       recorder = HistoryRecorder.open(run.historyJsonl());
     } catch (IOException | RuntimeException e) {
       return new Outcome(
@@ -169,12 +172,9 @@ public final class TestRun {
               seeds.nemesis(),
               timing.diskReadyWait());
       FaultPlanner planner = new FaultPlanner(cluster.nodeIds(), seeds.planner());
-      List<FaultWindow> windows =
-          NemesisSchedule.plan(
-              seeds.schedule(),
-              options.timeLimit(),
-              options.interval(),
-              FaultKind.names(options.nemesis().kinds()));
+      List<PlannedWindow> windows =
+          FaultSchedule.plan(
+              seeds.schedule(), options.timeLimit(), options.interval(), options.nemesis().kinds());
       FaultDriver driver =
           new FaultDriver(
               nemesis,
@@ -320,7 +320,7 @@ public final class TestRun {
     RunVerdict verdict = state.error.isPresent() ? RunVerdict.FAILED : RunVerdict.VALID;
     try {
       HistoryFiles.write(history, run.historyEdn(), HistoryFormat.EDN);
-      RunReport.shareable(run.historyEdn());
+      ResultsWriter.shareable(run.historyEdn());
       if (!history.calls().isEmpty()) {
         if (workload.checkerModel().isPresent()) {
           CheckResult r =
@@ -330,7 +330,7 @@ public final class TestRun {
           check = Optional.of(r);
           verdict = verdict.and(RunVerdict.of(r.verdict()));
           CheckReportPage.write(history, r, run.checkHtml());
-          RunReport.shareable(run.checkHtml());
+          ResultsWriter.shareable(run.checkHtml());
         }
         analysis = workload.analyze(history);
         if (analysis.isPresent() && !analysis.get().valid()) {
@@ -350,7 +350,7 @@ public final class TestRun {
         VerdictBasis.of(
             state.nodesDown, state.unreadKeys, availability, Optional.ofNullable(interruptedBy));
     var facts =
-        new RunReport.Facts(
+        new ResultsWriter.Facts(
             options,
             verdict,
             state.error,
@@ -367,7 +367,7 @@ public final class TestRun {
             availability,
             basis);
     try {
-      RunReport.write(run.resultsJson(), RunReport.results(facts, run.nodes()));
+      ResultsWriter.write(run.resultsJson(), ResultsWriter.results(facts, run.nodes()));
       if (check.isPresent()) {
         // Jepsen's shape, for Jepsen-side tools.
         dev.faultline.checker.ResultsEdn.write(check.get(), run.dir().resolve("results.edn"));
@@ -378,7 +378,7 @@ public final class TestRun {
     }
     try {
       // The readable report (report.html, junit.xml) is read back from the files just written.
-      dev.faultline.testbed.report.RunReport.write(run.dir());
+      dev.faultline.testbed.report.ReportWriter.write(run.dir());
     } catch (IOException | RuntimeException e) {
       err.println("faultline test: could not write report.html: " + text(e));
     }

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.testbed.report.Banner;
 import dev.faultline.testbed.report.JsonPaths;
-import dev.faultline.testbed.report.RunDir;
+import dev.faultline.testbed.report.RunDirectory;
+import dev.faultline.testbed.report.RunResults;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -59,9 +60,11 @@ public record RunSummary(
     String id = dir.getFileName().toString();
     String group = dir.getParent().getFileName().toString();
     List<String> problems = new ArrayList<>();
-    JsonNode test = readJson(dir.resolve(RunDir.TEST), problems);
-    JsonNode results = readJson(dir.resolve(RunDir.RESULTS), problems);
-    Path history = dir.resolve(RunDir.HISTORY);
+    JsonNode test = readJson(dir.resolve(RunDirectory.TEST), problems);
+    RunResults results =
+        RunResults.orProblem(
+            readJson(dir.resolve(RunDirectory.RESULTS), problems), RunDirectory.RESULTS, problems);
+    Path history = dir.resolve(RunDirectory.HISTORY);
     boolean hasHistory = Files.isRegularFile(history);
     String state =
         results != null ? "complete" : test == null && !hasHistory ? "empty" : "incomplete";
@@ -89,15 +92,13 @@ public record RunSummary(
         nemesis,
         JsonPaths.text(test, "options.bug", "bug") != null
             ? JsonPaths.text(test, "options.bug", "bug")
-            : JsonPaths.text(results, "bug"),
+            : results == null ? null : results.bug(),
         lastTime != null
             ? Double.valueOf(lastTime / 1e9)
-            : JsonPaths.at(results, "elapsed_s") != null
-                ? JsonPaths.at(results, "elapsed_s").asDouble()
-                : null,
-        JsonPaths.number(results, "ops.total", "ops", "check.ops", "checker.ops"),
+            : results == null ? null : results.elapsedSeconds(),
+        results == null || results.ops() == null ? null : results.ops().total(),
         JsonPaths.text(test, "seed", "options.seed"),
-        Files.isRegularFile(dir.resolve(RunDir.REPORT)),
+        Files.isRegularFile(dir.resolve(RunDirectory.REPORT)),
         List.copyOf(problems));
   }
 

@@ -35,7 +35,7 @@ class BannerTest {
             .invoke(4, 1, "read", null)
             .complete(5, 1, OpType.OK, "read", 4L)
             .build();
-    Banner b = Banner.of(check(h), h);
+    Banner b = Banner.of(RunResults.of(check(h)), h);
     assertThat(b.verdict()).isEqualTo("invalid");
     assertThat(b.culprit()).isEqualTo(4);
     assertThat(b.headline()).startsWith("Invalid:");
@@ -95,7 +95,7 @@ class BannerTest {
   @Test
   void aValidRunSaysWhatValidMeansAndCountsTheOps() throws IOException {
     History h = new Ops().invoke(0, 0, "write", 1L).complete(1, 0, OpType.OK, "write", 1L).build();
-    Banner b = Banner.of(check(h), h);
+    Banner b = Banner.of(RunResults.of(check(h)), h);
     assertThat(b.verdict()).isEqualTo("valid");
     assertThat(b.headline()).startsWith("Valid:").contains("among 1 operations");
     assertThat(b.culprit()).isEqualTo(-1);
@@ -103,8 +103,10 @@ class BannerTest {
 
   @Test
   void anUnknownRunGivesTheCheckersReason() throws IOException {
-    JsonNode r = JSON.readTree("{\"verdict\":\"unknown\",\"reason\":\"time budget of 1s spent\"}");
-    Banner b = Banner.of(r, null);
+    JsonNode r =
+        JSON.readTree(
+            "{\"schema\":\"faultline-check/1\",\"verdict\":\"unknown\",\"reason\":\"time budget of 1s spent\"}");
+    Banner b = Banner.of(RunResults.of(r), null);
     assertThat(b.verdict()).isEqualTo("unknown");
     assertThat(b.details()).contains("Why: time budget of 1s spent.");
   }
@@ -120,10 +122,10 @@ class BannerTest {
   void aCheckerResultNestedByTheRunnerIsFound() throws IOException {
     JsonNode r =
         JSON.readTree(
-            "{\"verdict\":\"invalid\",\"check\":{\"keys\":[{\"key\":\"k1\",\"counterexample\":"
+            "{\"schema\":\"faultline-test/1\",\"verdict\":\"invalid\",\"check\":{\"keys\":[{\"key\":\"k1\",\"counterexample\":"
                 + "{\"culprit\":{\"op\":9,\"completion\":10,\"does\":\"read 3\"},"
                 + "\"states\":[\"7\"]}}]}}");
-    Banner b = Banner.of(r, null);
+    Banner b = Banner.of(RunResults.of(r), null);
     assertThat(b.culprit()).isEqualTo(9);
     assertThat(b.details().get(0))
         .isEqualTo(
@@ -133,8 +135,10 @@ class BannerTest {
 
   @Test
   void aFailedRunSaysTheRunItselfFailedAndWhy() throws IOException {
-    JsonNode r = JSON.readTree("{\"verdict\":\"failed\",\"error\":\"no leader within 30 s\"}");
-    Banner b = Banner.of(r, null);
+    JsonNode r =
+        JSON.readTree(
+            "{\"schema\":\"faultline-test/2\",\"verdict\":\"failed\",\"error\":\"no leader within 30 s\"}");
+    Banner b = Banner.of(RunResults.of(r), null);
     assertThat(b.verdict()).isEqualTo("failed");
     assertThat(b.headline()).startsWith("Failed: the run itself");
     assertThat(b.details()).contains("Why: no leader within 30 s");
@@ -144,9 +148,9 @@ class BannerTest {
   void anInvalidSetRunWithoutCounterexampleGivesTheWorkloadsAnalysis() throws IOException {
     JsonNode r =
         JSON.readTree(
-            "{\"verdict\":\"invalid\",\"check\":null,"
+            "{\"schema\":\"faultline-test/2\",\"verdict\":\"invalid\",\"check\":null,"
                 + "\"workload_analysis\":{\"valid\":false,\"summary\":\"2 acknowledged adds lost\"}}");
-    assertThat(Banner.of(r, null).details().get(0))
+    assertThat(Banner.of(RunResults.of(r), null).details().get(0))
         .isEqualTo("The workload's own analysis failed: 2 acknowledged adds lost");
   }
 
@@ -165,17 +169,18 @@ class BannerTest {
     var r =
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(
-                "{\"verdict\":\"valid\",\"warnings\":[\"1 node never came back and did not"
+                "{\"schema\":\"faultline-test/2\",\"verdict\":\"valid\",\"warnings\":[\"1 node never came back and did not"
                     + " serve at the end: n2 (exited with code 3)\"]}");
-    Banner b = Banner.of(r, null);
+    Banner b = Banner.of(RunResults.of(r), null);
     assertThat(b.verdict()).isEqualTo("valid");
     assertThat(b.warnings())
         .containsExactly(
             "1 node never came back and did not serve at the end: n2 (exited with code 3)");
     assertThat(
             Banner.of(
-                    new com.fasterxml.jackson.databind.ObjectMapper()
-                        .readTree("{\"verdict\":\"valid\"}"),
+                    RunResults.of(
+                        new com.fasterxml.jackson.databind.ObjectMapper()
+                            .readTree("{\"schema\":\"faultline-test/2\",\"verdict\":\"valid\"}")),
                     null)
                 .warnings())
         .isEmpty();

@@ -58,11 +58,11 @@ class ReportBrowserTest {
     History v = SyntheticRun.history(21, 10, Duration.ofSeconds(60), 20, false);
     valid =
         SyntheticRun.write(store.resolve("register-partition/20260102T030405.000Z"), v, 21, true);
-    RunReport.write(valid);
+    ReportWriter.write(valid);
     validCalls = v.calls().size();
     History i = SyntheticRun.history(22, 10, Duration.ofSeconds(20), 20, true);
     invalid = SyntheticRun.write(store.resolve("register-kill/20260103T030405.000Z"), i, 22, true);
-    RunReport.write(invalid);
+    ReportWriter.write(invalid);
     System.out.printf(
         "browser test: %d + %d calls generated, checked and reported in %.1f s%n",
         v.calls().size(), i.calls().size(), (System.nanoTime() - t0) / 1e9);

@@ -172,9 +172,9 @@ final class SyntheticRun {
    */
   static Path write(Path dir, History history, long seed, boolean check) throws IOException {
     Files.createDirectories(dir);
-    HistoryFiles.write(history, dir.resolve(RunDir.HISTORY), HistoryFormat.JSONL);
+    HistoryFiles.write(history, dir.resolve(RunDirectory.HISTORY), HistoryFormat.JSONL);
     ObjectMapper json = new ObjectMapper();
-    // The shape the runner writes (dev.faultline.testbed.run.RunReport).
+    // The shape the runner writes (dev.faultline.testbed.run.ReportWriter).
     ObjectNode test = json.createObjectNode();
     test.put("schema", "faultline-test-options/1");
     test.put("started", START.toString());
@@ -193,7 +193,7 @@ final class SyntheticRun {
     options.put("nemesis", "partition,kill");
     options.put("seed", seed);
     options.put("time_limit_s", Series.span(history) / 1e9);
-    json.writeValue(dir.resolve(RunDir.TEST).toFile(), test);
+    json.writeValue(dir.resolve(RunDirectory.TEST).toFile(), test);
     long span = Series.span(history);
     writeLogs(dir, span);
     if (check) {
@@ -207,8 +207,8 @@ final class SyntheticRun {
       results.putObject("ops").put("total", history.calls().size());
       results.put("elapsed_s", Series.span(history) / 1e9);
       results.set("check", json.readTree(checker.toByteArray()));
-      json.writeValue(dir.resolve(RunDir.RESULTS).toFile(), results);
-      CheckReportPage.write(history, r, dir.resolve(RunDir.CHECK));
+      json.writeValue(dir.resolve(RunDirectory.RESULTS).toFile(), results);
+      CheckReportPage.write(history, r, dir.resolve(RunDirectory.CHECK));
     }
     return dir;
   }

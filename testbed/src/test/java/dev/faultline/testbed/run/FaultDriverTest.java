@@ -3,7 +3,9 @@ package dev.faultline.testbed.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.nemesis.Nemesis;
-import dev.faultline.workloads.FaultWindow;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.plan.FaultPlanner;
+import dev.faultline.testbed.plan.PlannedWindow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +25,7 @@ class FaultDriverTest {
 
   private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
-  private FaultDriver driver(FakeCluster cluster, List<FaultWindow> windows) {
+  private FaultDriver driver(FakeCluster cluster, List<PlannedWindow> windows) {
     Nemesis nemesis =
         new Nemesis(
             cluster,
@@ -42,8 +44,9 @@ class FaultDriverTest {
         System::nanoTime);
   }
 
-  private static FaultWindow window(long startMs, String fault, long lengthMs) {
-    return new FaultWindow(Duration.ofMillis(startMs), fault, Duration.ofMillis(lengthMs));
+  private static PlannedWindow window(long startMs, String fault, long lengthMs) {
+    return new PlannedWindow(
+        Duration.ofMillis(startMs), FaultKind.parse(fault), Duration.ofMillis(lengthMs));
   }
 
   private static void assertEveryStartHasItsStop(List<String> events) {
@@ -124,19 +127,6 @@ class FaultDriverTest {
             e ->
                 assertThat(e.started().error())
                     .hasValueSatisfying(m -> assertThat(m).contains("SIGKILL")));
-  }
-
-  @Test
-  void unknownScheduledKindsAreReportedAndSkipped() {
-    var cluster = new FakeCluster(NODES, data);
-    cluster.start();
-    FaultDriver d = driver(cluster, List.of(window(0, "flood", 5), window(5, "kill", 5)));
-    d.start();
-    Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> d.entries().size() == 1);
-    d.finish();
-
-    assertThat(d.problems()).singleElement().asString().contains("flood");
-    assertThat(events).containsExactly("start-kill", "stop-kill");
   }
 
   @Test

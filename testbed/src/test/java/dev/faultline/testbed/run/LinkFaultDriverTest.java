@@ -8,7 +8,9 @@ import dev.faultline.nemesis.toxiproxy.LinkProxy;
 import dev.faultline.nemesis.toxiproxy.ProxyControl;
 import dev.faultline.nemesis.toxiproxy.ToxicSpec;
 import dev.faultline.nemesis.toxiproxy.ToxiproxyNet;
-import dev.faultline.workloads.FaultWindow;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.plan.FaultPlanner;
+import dev.faultline.testbed.plan.PlannedWindow;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -96,10 +98,11 @@ class LinkFaultDriverTest {
             Optional.of(links),
             new FaultPlanner(NODES, new SplittableRandom(2)),
             List.of(
-                new FaultWindow(Duration.ZERO, "latency", Duration.ofMillis(5)),
-                new FaultWindow(Duration.ofMillis(10), "bandwidth", Duration.ofMillis(5)),
-                new FaultWindow(Duration.ofMillis(20), "flaky", Duration.ofMillis(5)),
-                new FaultWindow(Duration.ofMillis(30), "partition", Duration.ofMillis(5))),
+                new PlannedWindow(Duration.ZERO, FaultKind.LATENCY, Duration.ofMillis(5)),
+                new PlannedWindow(Duration.ofMillis(10), FaultKind.BANDWIDTH, Duration.ofMillis(5)),
+                new PlannedWindow(Duration.ofMillis(20), FaultKind.FLAKY, Duration.ofMillis(5)),
+                new PlannedWindow(
+                    Duration.ofMillis(30), FaultKind.PARTITION, Duration.ofMillis(5))),
             (f, value) -> events.add(f + " " + value.containsKey("links")),
             System::nanoTime);
 
@@ -142,7 +145,7 @@ class LinkFaultDriverTest {
         new FaultDriver(
             nemesis,
             new FaultPlanner(NODES, new SplittableRandom(2)),
-            List.of(new FaultWindow(Duration.ZERO, "latency", Duration.ofMillis(5))),
+            List.of(new PlannedWindow(Duration.ZERO, FaultKind.LATENCY, Duration.ofMillis(5))),
             (f, value) -> events.add(f),
             System::nanoTime);
 

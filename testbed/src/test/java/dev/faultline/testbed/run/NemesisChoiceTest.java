@@ -3,6 +3,7 @@ package dev.faultline.testbed.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.faultline.testbed.plan.FaultKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,7 @@ package dev.faultline.testbed.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.workloads.run.Progress;
 import java.time.Duration;
 import java.util.Optional;

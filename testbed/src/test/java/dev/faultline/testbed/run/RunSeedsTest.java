@@ -2,7 +2,8 @@ package dev.faultline.testbed.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.faultline.workloads.NemesisSchedule;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.plan.FaultSchedule;
 import java.time.Duration;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -40,11 +41,11 @@ class RunSeedsTest {
 
   @Test
   void theScheduleDrawnFromItsStreamIsReplayedBySeed() {
-    var faults = List.of("partition", "kill", "pause");
+    var faults = List.of(FaultKind.PARTITION, FaultKind.KILL, FaultKind.PAUSE);
     var limit = Duration.ofSeconds(60);
     var interval = Duration.ofSeconds(10);
-    var first = NemesisSchedule.plan(RunSeeds.of(9).schedule(), limit, interval, faults);
-    var again = NemesisSchedule.plan(RunSeeds.of(9).schedule(), limit, interval, faults);
+    var first = FaultSchedule.plan(RunSeeds.of(9).schedule(), limit, interval, faults);
+    var again = FaultSchedule.plan(RunSeeds.of(9).schedule(), limit, interval, faults);
     assertThat(first).isNotEmpty().isEqualTo(again);
   }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Op;
 import dev.faultline.histories.format.HistoryFiles;
+import dev.faultline.testbed.report.RunDirectory;
 import dev.faultline.workloads.client.Client;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -103,7 +104,8 @@ class TestRunTest {
     assertThat(o.path("interval_s").asDouble()).isEqualTo(0.2);
 
     JsonNode results = json(run.resultsJson());
-    assertThat(results.path("schema").asText()).isEqualTo(RunReport.SCHEMA);
+    assertThat(results.path("schema").asText())
+        .isEqualTo(dev.faultline.testbed.report.RunResults.SCHEMA);
     assertThat(results.path("verdict").asText()).isEqualTo("valid");
     assertThat(results.path("exit_code").asInt()).isZero();
     assertThat(results.path("check").path("verdict").asText()).isEqualTo("valid");

@@ -49,7 +49,9 @@ class RunServerTest {
         "{\"index\":0,\"time\":1000,\"process\":0,\"type\":\"invoke\",\"f\":\"read\"}\n"
             + "{\"index\":1,\"time\":2500000000,\"process\":0,\"type\":\"ok\",\"f\":\"read\"}\n");
     if (verdict != null) {
-      Files.writeString(dir.resolve("results.json"), "{\"verdict\":\"" + verdict + "\",\"ops\":1}");
+      Files.writeString(
+          dir.resolve("results.json"),
+          "{\"schema\":\"faultline-check/1\",\"verdict\":\"" + verdict + "\",\"ops\":1}");
       Files.writeString(dir.resolve("report.html"), "<html>report of " + id + "</html>");
     }
     Files.createDirectories(dir.resolve("nodes/n1"));

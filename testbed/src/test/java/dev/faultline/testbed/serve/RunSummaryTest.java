@@ -15,7 +15,8 @@ class RunSummaryTest {
   private Path run(String id, String testJson) throws IOException {
     Path dir = Files.createDirectories(store.resolve("kv-partition").resolve(id));
     Files.writeString(dir.resolve("test.json"), testJson);
-    Files.writeString(dir.resolve("results.json"), "{\"verdict\":\"invalid\"}");
+    Files.writeString(
+        dir.resolve("results.json"), "{\"schema\":\"faultline-test/2\",\"verdict\":\"invalid\"}");
     return dir;
   }
 

@@ -1,6 +1,6 @@
 package dev.faultline.testbed.run.system;
 
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
 import java.util.TreeSet;
 
 /** Refuses, in one line and before anything starts, what a system under test cannot serve. */

@@ -1,6 +1,6 @@
 package dev.faultline.testbed.run.system;
 
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -8,7 +8,8 @@ import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.net.NodeAddress;
 import dev.faultline.testbed.VersionProvider;
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.HttpLeaderProbe;
 import dev.faultline.testbed.run.NodeCommandLine;
 import dev.faultline.testbed.run.system.NodeContext;
@@ -138,8 +139,7 @@ public final class FaultlineSystem implements SystemUnderTest {
       Optional<ClusterPki> pki = context.pki();
       Optional<TlsCredentials> tls = pki.map(p -> TlsCredentials.trusting(p.caFile()));
       return process -> {
-        long worker = Math.floorMod(process, (long) concurrency);
-        NodeAddress home = nodes.get((int) (worker % nodes.size()));
+        NodeAddress home = ClientHomes.home(process, concurrency, nodes);
         KvClientOptions options =
             KvClientOptions.of(List.of(home.hostPort(port)))
                 .withCallTimeout(timeout)

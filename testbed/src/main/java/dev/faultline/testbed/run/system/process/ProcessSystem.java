@@ -4,7 +4,8 @@ import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.HttpLeaderProbe;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
@@ -211,8 +212,7 @@ public final class ProcessSystem implements SystemUnderTest {
       var byHostPort = new LinkedHashMap<String, String>();
       nodes.forEach(a -> byHostPort.put(a.hostPort(HTTP_PORT), a.id()));
       return process -> {
-        long worker = Math.floorMod(process, (long) concurrency);
-        NodeAddress home = nodes.get((int) (worker % nodes.size()));
+        NodeAddress home = ClientHomes.home(process, concurrency, nodes);
         return new PortClient(new HttpProtocolPort(home.hostPort(HTTP_PORT), byHostPort, timeout));
       };
     }

@@ -5,7 +5,7 @@ import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
 import dev.faultline.nemesis.os.Tool;
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.system.DebianPackage;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;

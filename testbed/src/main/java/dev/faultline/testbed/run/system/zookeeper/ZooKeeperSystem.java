@@ -4,7 +4,8 @@ import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
-import dev.faultline.testbed.run.FaultKind;
+import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.system.DebianPackage;
 import dev.faultline.testbed.run.system.FourLetterWord;
 import dev.faultline.testbed.run.system.NodeContext;
@@ -206,8 +207,7 @@ public final class ZooKeeperSystem implements SystemUnderTest {
     public ClientFactory clients(Duration timeout, int concurrency) {
       List<NodeAddress> nodes = context.nodes();
       return process -> {
-        long worker = Math.floorMod(process, (long) concurrency);
-        NodeAddress home = nodes.get((int) (worker % nodes.size()));
+        NodeAddress home = ClientHomes.home(process, concurrency, nodes);
         return new PortClient(
             ZooKeeperPort.open(home.hostPort(CLIENT_PORT), home.id(), timeout, sync));
       };

@@ -1,4 +1,4 @@
-package dev.faultline.workloads;
+package dev.faultline.testbed.plan;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,8 +11,8 @@ import java.util.SplittableRandom;
  * given list. Windows never overlap (each is healed before the next starts) and every window ends
  * within the time limit. The same seed gives the same plan.
  */
-public final class NemesisSchedule {
-  private NemesisSchedule() {}
+public final class FaultSchedule {
+  private FaultSchedule() {}
 
   /** Jepsen's customary spacing of faults. */
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
@@ -23,8 +23,8 @@ public final class NemesisSchedule {
    * @param interval the typical length of a fault and of the quiet gap after it
    * @param faults fault kinds to draw from; empty plans no faults
    */
-  public static List<FaultWindow> plan(
-      long seed, Duration timeLimit, Duration interval, List<String> faults) {
+  public static List<PlannedWindow> plan(
+      long seed, Duration timeLimit, Duration interval, List<FaultKind> faults) {
     return plan(new SplittableRandom(seed), timeLimit, interval, faults);
   }
 
@@ -32,20 +32,18 @@ public final class NemesisSchedule {
    * As {@link #plan(long, Duration, Duration, List)}, drawing from {@code random} (a stream split
    * for the schedule alone, so that no other part of the run draws the same sequence).
    */
-  public static List<FaultWindow> plan(
-      SplittableRandom random, Duration timeLimit, Duration interval, List<String> faults) {
+  public static List<PlannedWindow> plan(
+      SplittableRandom random, Duration timeLimit, Duration interval, List<FaultKind> faults) {
     if (interval.isNegative() || interval.isZero()) {
       throw new IllegalArgumentException("nemesis interval must be positive, was " + interval);
     }
     if (timeLimit.isNegative()) {
       throw new IllegalArgumentException("time limit must not be negative, was " + timeLimit);
     }
-    for (String fault : faults) {
-      if (fault == null || fault.isBlank()) {
-        throw new IllegalArgumentException("fault kinds must be non-blank names, got " + faults);
-      }
+    if (faults.stream().anyMatch(java.util.Objects::isNull)) {
+      throw new IllegalArgumentException("fault kinds must not be null, got " + faults);
     }
-    List<FaultWindow> plan = new ArrayList<>();
+    List<PlannedWindow> plan = new ArrayList<>();
     if (faults.isEmpty()) {
       return plan;
     }
@@ -54,11 +52,11 @@ public final class NemesisSchedule {
     long t = step;
     while (true) {
       long duration = between(random, step);
-      String fault = faults.get(random.nextInt(faults.size()));
+      FaultKind fault = faults.get(random.nextInt(faults.size()));
       if (t + duration > limit) {
         return List.copyOf(plan);
       }
-      plan.add(new FaultWindow(Duration.ofMillis(t), fault, Duration.ofMillis(duration)));
+      plan.add(new PlannedWindow(Duration.ofMillis(t), fault, Duration.ofMillis(duration)));
       t += duration + between(random, step);
     }
   }

@@ -1,4 +1,4 @@
-package dev.faultline.testbed.run;
+package dev.faultline.testbed.plan;
 
 import java.util.Arrays;
 import java.util.List;

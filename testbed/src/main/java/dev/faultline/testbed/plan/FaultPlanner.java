@@ -1,4 +1,4 @@
-package dev.faultline.testbed.run;
+package dev.faultline.testbed.plan;
 
 import dev.faultline.nemesis.Fault;
 import dev.faultline.nemesis.faults.ClockFault;

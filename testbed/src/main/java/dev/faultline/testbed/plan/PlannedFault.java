@@ -1,4 +1,4 @@
-package dev.faultline.testbed.run;
+package dev.faultline.testbed.plan;
 
 import dev.faultline.nemesis.Fault;
 import dev.faultline.nemesis.FaultOutcome;
@@ -83,11 +83,11 @@ public sealed interface PlannedFault {
       value = Map.copyOf(value);
     }
 
-    static Outcome of(FaultOutcome o) {
+    public static Outcome of(FaultOutcome o) {
       return new Outcome(o.f(), o.value(), o.error());
     }
 
-    static Outcome of(ToxicOutcome o) {
+    public static Outcome of(ToxicOutcome o) {
       return new Outcome(o.f(), o.value(), o.error());
     }
   }

@@ -1,4 +1,4 @@
-package dev.faultline.testbed.run;
+package dev.faultline.testbed.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

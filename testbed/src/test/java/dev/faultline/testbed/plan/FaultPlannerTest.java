@@ -1,8 +1,9 @@
-package dev.faultline.testbed.run;
+package dev.faultline.testbed.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.nemesis.Fault;
+import dev.faultline.testbed.run.NemesisChoice;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -23,8 +23,8 @@ import java.util.Map;
  * test.json, results.json, check.html, nodes/*&#47;*.log). Any of them may be missing or broken:
  * the report then says so instead of failing, so it can be written for a crashed run too.
  */
-public final class RunReport {
-  private RunReport() {}
+public final class ReportWriter {
+  private ReportWriter() {}
 
   /**
    * What was written.
@@ -47,7 +47,7 @@ public final class RunReport {
 
   /** As {@link #write(Path)}, reading log timestamps that carry no zone in {@code zone}. */
   public static Written write(Path runDir, ZoneId zone) throws IOException {
-    RunDir run = RunDir.read(runDir);
+    RunDirectory.Contents run = RunDirectory.read(runDir);
     History h = run.history();
     Banner banner = Banner.of(run.results(), h);
     List<FaultWindow> windows = h == null ? List.of() : FaultWindows.of(h);
@@ -70,15 +70,15 @@ public final class RunReport {
             run,
             title(run),
             banner,
-            h == null ? List.of() : FunctionStats.of(h),
+            stats(run.results(), h),
             windows,
             h == null ? null : Availability.of(h),
             ChartData.json(h, windows, culpritTime),
             checkSection(run.checkHtml()),
             logs,
             logsNote);
-    Path report = runDir.resolve(RunDir.REPORT);
-    Path junit = runDir.resolve(RunDir.JUNIT);
+    Path report = runDir.resolve(RunDirectory.REPORT);
+    Path junit = runDir.resolve(RunDirectory.JUNIT);
     replace(report, ReportPage.render(content));
     double seconds = h == null ? 0 : Series.span(h) / 1e9;
     replace(
@@ -92,8 +92,19 @@ public final class RunReport {
     return new Written(report, junit, banner.verdict());
   }
 
+  /**
+   * The per-function counts the runner wrote into results.json; for results without them (the
+   * checker's own), counted from the history by the same rule ({@link FunctionStats#of}).
+   */
+  static List<FunctionStats> stats(RunResults results, History h) {
+    if (results != null && results.ops() != null && !results.ops().byFunction().isEmpty()) {
+      return results.ops().stats();
+    }
+    return h == null ? List.of() : FunctionStats.of(h);
+  }
+
   /** {@code workload-nemesis}: from test.json, else the name of the run's parent folder. */
-  static String suiteName(RunDir run) {
+  static String suiteName(RunDirectory.Contents run) {
     String workload = JsonPaths.text(run.test(), "workload", "options.workload");
     String nemesis = JsonPaths.text(run.test(), "nemesis", "options.nemesis");
     if (workload != null) {
@@ -103,7 +114,7 @@ public final class RunReport {
     return parent == null || parent.getFileName() == null ? "run" : parent.getFileName().toString();
   }
 
-  private static String title(RunDir run) {
+  private static String title(RunDirectory.Contents run) {
     return "faultline: "
         + suiteName(run)
         + " / "

@@ -9,19 +9,19 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class RunReportTest {
+class ResultsWriterTest {
   @Test
   void aDamagedNodeCameUpRefusedOrRanWithoutALeader() {
-    assertThat(RunReport.diskOutcome("ready")).isEqualTo("came-up");
-    assertThat(RunReport.diskOutcome("exited 3")).isEqualTo("refused-to-start");
-    assertThat(RunReport.diskOutcome("running, not ready after 20000 ms"))
+    assertThat(ResultsWriter.diskOutcome("ready")).isEqualTo("came-up");
+    assertThat(ResultsWriter.diskOutcome("exited 3")).isEqualTo("refused-to-start");
+    assertThat(ResultsWriter.diskOutcome("running, not ready after 20000 ms"))
         .isEqualTo("running-not-ready");
   }
 
   @Test
   void historyValuesBecomePlainJsonValues() {
     Object plain =
-        RunReport.plain(
+        ResultsWriter.plain(
             Map.of(
                 "k", new Keyword("read"),
                 "n", BigInteger.TWO.pow(70),

@@ -13,14 +13,14 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class RunReportTest {
+class ReportWriterTest {
   @TempDir Path tmp;
 
   @Test
   void anInvalidRunsReportIsSelfContainedAndTellsWhatBroke() throws IOException {
     History h = SyntheticRun.history(5, 6, Duration.ofSeconds(6), 4, true);
     Path dir = SyntheticRun.write(tmp.resolve("register-partition/20260102T030405"), h, 5, true);
-    RunReport.Written w = RunReport.write(dir, ZoneOffset.UTC);
+    ReportWriter.Written w = ReportWriter.write(dir, ZoneOffset.UTC);
     assertThat(w.verdict()).isEqualTo("invalid");
     String html = Files.readString(w.report());
     assertThat(html)
@@ -52,7 +52,7 @@ class RunReportTest {
   void aValidRunPassesAndShowsNoCounterexample() throws IOException {
     History h = SyntheticRun.history(6, 4, Duration.ofSeconds(3), 3, false);
     Path dir = SyntheticRun.write(tmp.resolve("run"), h, 6, true);
-    RunReport.Written w = RunReport.write(dir);
+    ReportWriter.Written w = ReportWriter.write(dir);
     assertThat(w.verdict()).isEqualTo("valid");
     assertThat(Files.readString(w.report())).contains("data-verdict=\"valid\"");
     assertThat(Files.readString(w.junit())).doesNotContain("<failure").doesNotContain("<error");
@@ -61,11 +61,11 @@ class RunReportTest {
   @Test
   void aHalfWrittenRunStillGetsAReportNamingWhatIsMissing() throws IOException {
     Path dir = Files.createDirectories(tmp.resolve("kv-none/20260102T000000"));
-    Files.writeString(dir.resolve(RunDir.TEST), "{\"workload\":\"kv\",\"seed\":1}");
+    Files.writeString(dir.resolve(RunDirectory.TEST), "{\"workload\":\"kv\",\"seed\":1}");
     Files.writeString(
-        dir.resolve(RunDir.HISTORY),
+        dir.resolve(RunDirectory.HISTORY),
         "{\"process\":0,\"type\":\"invoke\",\"f\":\"read\",\"time\":5}\n{\"process\":0,\"ty");
-    RunReport.Written w = RunReport.write(dir);
+    ReportWriter.Written w = ReportWriter.write(dir);
     assertThat(w.verdict()).isEqualTo("none");
     String html = Files.readString(w.report());
     assertThat(html)
@@ -79,7 +79,7 @@ class RunReportTest {
   @Test
   void aMissingDirectoryIsRefusedWithItsName() {
     Path missing = tmp.resolve("nope");
-    assertThatThrownBy(() -> RunReport.write(missing))
+    assertThatThrownBy(() -> ReportWriter.write(missing))
         .hasMessage(missing + ": not a run directory (it does not exist or is not a folder)");
   }
 }

@@ -1,5 +1,6 @@
 package dev.faultline.testbed.run;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.faultline.checker.CheckResult;
@@ -7,7 +8,10 @@ import dev.faultline.checker.ResultsJson;
 import dev.faultline.histories.History;
 import dev.faultline.histories.Keyword;
 import dev.faultline.nemesis.Fault;
+import dev.faultline.testbed.plan.PlannedFault;
 import dev.faultline.testbed.report.Availability;
+import dev.faultline.testbed.report.FunctionStats;
+import dev.faultline.testbed.report.RunResults;
 import dev.faultline.workloads.WorkloadAnalysis;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,13 +29,11 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Writes a run's {@code test.json} (what was asked) and {@code results.json} (schema {@value
- * #SCHEMA}, documented in docs/TESTING.md: what happened and the verdict).
+ * Writes a run's {@code test.json} (what was asked) and {@code results.json} (a {@link RunResults},
+ * documented in docs/RESULTS.md: what happened and the verdict).
  */
-public final class RunReport {
-  private RunReport() {}
-
-  public static final String SCHEMA = "faultline-test/1";
+public final class ResultsWriter {
+  private ResultsWriter() {}
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -69,51 +71,41 @@ public final class RunReport {
     return m;
   }
 
-  public static Map<String, Object> results(Facts f, Path nodeLogs) throws IOException {
-    var m = new LinkedHashMap<String, Object>();
-    m.put("schema", SCHEMA);
-    m.put("verdict", f.verdict().wireName());
-    m.put("exit_code", f.verdict().exitCode());
-    m.put("error", f.error().orElse(null));
-    m.put("interrupted", f.basis().interrupted().isPresent());
-    m.put("warnings", f.basis().warnings());
-    m.put("seed", f.options().seed());
-    m.put("workload", f.options().workload());
-    m.put("nemesis", f.options().nemesis().spec());
-    m.put("bug", f.options().bug().orElse(null));
-    m.put("nodes", f.options().nodes());
-    m.put("system", system(f.options()));
-    m.put("network", f.network());
-    m.put("started", f.started().toString());
-    m.put("finished", f.finished().toString());
-    m.put(
-        "elapsed_s",
-        Math.round((f.finished().toEpochMilli() - f.started().toEpochMilli()) / 100.0) / 10.0);
-    var ops = new LinkedHashMap<String, Object>();
-    ops.put("total", f.history().calls().size());
-    ops.put("by_f", OpCounts.byFunction(f.history()));
-    m.put("ops", ops);
-    m.put("availability", f.availability().toMap());
-    m.put("faults", f.faults().stream().map(RunReport::fault).toList());
-    m.put("disk", disk(f.faults(), nodeLogs));
-    m.put("nemesis_problems", f.nemesisProblems());
-    m.put("heal_problems", f.healProblems());
-    m.put("unread_keys", f.unreadKeys());
-    m.put("basis", f.basis().toMap());
-    m.put("check", f.check().isPresent() ? checkJson(f.check().get()) : null);
-    m.put(
-        "workload_analysis",
+  /** The run's results.json, schema {@value RunResults#SCHEMA}. */
+  public static RunResults results(Facts f, Path nodeLogs) throws IOException {
+    return new RunResults(
+        RunResults.SCHEMA,
+        f.verdict().wireName(),
+        f.verdict().exitCode(),
+        f.error().orElse(null),
+        f.basis().interrupted().isPresent(),
+        f.basis().warnings(),
+        f.options().seed(),
+        f.options().workload(),
+        f.options().nemesis().spec(),
+        f.options().bug().orElse(null),
+        f.options().nodes(),
+        tree(system(f.options())),
+        f.network(),
+        f.started().toString(),
+        f.finished().toString(),
+        Math.round((f.finished().toEpochMilli() - f.started().toEpochMilli()) / 100.0) / 10.0,
+        RunResults.Ops.of(FunctionStats.of(f.history())),
+        tree(f.availability().toMap()),
+        f.faults().stream().map(e -> tree(fault(e))).toList(),
+        disk(f.faults(), nodeLogs).stream().map(ResultsWriter::tree).toList(),
+        f.nemesisProblems(),
+        f.healProblems(),
+        f.unreadKeys(),
+        tree(f.basis().toMap()),
+        f.check().isPresent() ? checkJson(f.check().get()) : null,
         f.analysis()
-            .map(
-                a -> {
-                  var w = new LinkedHashMap<String, Object>();
-                  w.put("valid", a.valid());
-                  w.put("summary", a.summary());
-                  w.put("figures", plain(a.toMap()));
-                  return (Object) w;
-                })
+            .map(a -> new RunResults.Analysis(a.valid(), a.summary(), tree(plain(a.toMap()))))
             .orElse(null));
-    return m;
+  }
+
+  private static JsonNode tree(Object value) {
+    return JSON.valueToTree(plain(value));
   }
 
   /** The system under test: its name, the version of its programs and its options. */
@@ -246,7 +238,7 @@ public final class RunReport {
     return List.copyOf(lines);
   }
 
-  private static Object checkJson(CheckResult check) throws IOException {
+  private static JsonNode checkJson(CheckResult check) throws IOException {
     var buffer = new ByteArrayOutputStream();
     ResultsJson.write(check, buffer);
     return JSON.readTree(buffer.toByteArray());
@@ -260,16 +252,16 @@ public final class RunReport {
       return out;
     }
     if (v instanceof List<?> list) {
-      return list.stream().map(RunReport::plain).toList();
+      return list.stream().map(ResultsWriter::plain).toList();
     }
     if (v instanceof java.util.Set<?> set) {
-      return set.stream().map(RunReport::plain).toList();
+      return set.stream().map(ResultsWriter::plain).toList();
     }
     if (v instanceof Keyword || v instanceof BigInteger || v instanceof Path) {
       return v.toString();
     }
     if (v instanceof Optional<?> o) {
-      return o.map(RunReport::plain).orElse(null);
+      return o.map(ResultsWriter::plain).orElse(null);
     }
     return v;
   }
