@@ -1,6 +1,7 @@
 package dev.faultline.raft.runtime;
 
 import dev.faultline.raft.LogStorage;
+import dev.faultline.raft.Membership;
 import dev.faultline.raft.MembershipChange;
 import dev.faultline.raft.Message;
 import dev.faultline.raft.MessageCodec;
@@ -21,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one {@link RaftCore} in production: one event-loop thread steps inbound messages and client
@@ -54,6 +56,8 @@ public final class RaftNode implements AutoCloseable {
   private volatile boolean running;
   private volatile NodeStatus status;
   private volatile Map<String, Long> replicationLag = Map.of();
+  private volatile Membership membership;
+  private Consumer<Membership> membershipListener = m -> {};
 
   public RaftNode(
       RaftConfig config,
@@ -71,6 +75,20 @@ public final class RaftNode implements AutoCloseable {
     this.loop = new Thread(this::run, "raft-" + config.id());
     this.loop.setDaemon(true);
     this.status = new NodeStatus(config.id(), Role.FOLLOWER, 0, null, 0, 0);
+  }
+
+  /**
+   * Calls {@code listener} on the loop thread with the configuration in force at start and with
+   * each new one as it is applied (a committed membership change, or a snapshot's). Set before
+   * {@link #start}; the listener must be quick and must not throw.
+   */
+  public void onMembership(Consumer<Membership> listener) {
+    this.membershipListener = listener;
+  }
+
+  /** The configuration in force on this node (the last one applied), or null before start. */
+  public Membership membership() {
+    return membership;
   }
 
   /** Restores from storage and the snapshot store, then starts the transport and the loop. */
@@ -105,6 +123,8 @@ public final class RaftNode implements AutoCloseable {
             options.snapshotEvery(),
             applied,
             ReadyLoop.Observer.NONE);
+    membership = core.membership();
+    membershipListener.accept(membership);
     running = true;
     transport.start(this::receive);
     loop.start();
@@ -269,6 +289,11 @@ public final class RaftNode implements AutoCloseable {
             core.leader(),
             core.commitIndex(),
             ready.applied());
+    Membership now = core.membership();
+    if (!now.equals(membership)) {
+      membership = now;
+      membershipListener.accept(now);
+    }
     ready.settle();
   }
 
