@@ -56,6 +56,8 @@ public final class RaftNode implements AutoCloseable {
   private volatile boolean running;
   private volatile NodeStatus status;
   private volatile Map<String, Long> replicationLag = Map.of();
+  private volatile Map<String, Long> matchIndex = Map.of();
+  private volatile long lastIndex;
   private volatile Membership membership;
   private Consumer<Membership> membershipListener = m -> {};
 
@@ -161,6 +163,19 @@ public final class RaftNode implements AutoCloseable {
     return replicationLag;
   }
 
+  /**
+   * Each other member's match index as this leader knows it, refreshed every tick; empty on a node
+   * that does not lead.
+   */
+  public Map<String, Long> matchIndex() {
+    return matchIndex;
+  }
+
+  /** The last index of this node's log, as of the last tick. */
+  public long lastIndex() {
+    return lastIndex;
+  }
+
   /** Replicates {@code command}; completes with the state machine's result once applied here. */
   public CompletableFuture<byte[]> propose(byte[] command) {
     CompletableFuture<byte[]> f = new CompletableFuture<>();
@@ -196,6 +211,9 @@ public final class RaftNode implements AutoCloseable {
                 if (e != null) {
                   f.completeExceptionally(e);
                 } else {
+                  // On the loop thread, where the core already switched to the new configuration:
+                  // whoever sees the answer sees the configuration it made.
+                  publishMembership();
                   f.complete(index);
                 }
               });
@@ -289,36 +307,45 @@ public final class RaftNode implements AutoCloseable {
             core.leader(),
             core.commitIndex(),
             ready.applied());
+    publishMembership();
+    ready.settle();
+  }
+
+  private void publishMembership() {
     Membership now = core.membership();
     if (!now.equals(membership)) {
       membership = now;
       membershipListener.accept(now);
     }
-    ready.settle();
   }
 
   private void publishReplicationLag() {
+    long last = core.lastIndex();
+    lastIndex = last;
     if (core.role() != Role.LEADER) {
       if (!replicationLag.isEmpty()) {
         replicationLag = Map.of();
+        matchIndex = Map.of();
       }
       return;
     }
-    long last = core.lastIndex();
     var lag = new TreeMap<String, Long>();
+    var matches = new TreeMap<String, Long>();
     for (String peer : core.membership().voters()) {
-      addLag(lag, peer, last);
+      addLag(lag, matches, peer, last);
     }
     for (String peer : core.membership().learners()) {
-      addLag(lag, peer, last);
+      addLag(lag, matches, peer, last);
     }
     replicationLag = Collections.unmodifiableMap(lag);
+    matchIndex = Collections.unmodifiableMap(matches);
   }
 
-  private void addLag(Map<String, Long> lag, String peer, long last) {
+  private void addLag(Map<String, Long> lag, Map<String, Long> matches, String peer, long last) {
     long match = core.matchIndex(peer);
     if (!peer.equals(config.id()) && match >= 0) {
       lag.put(peer, Math.max(0, last - match));
+      matches.put(peer, match);
     }
   }
 
