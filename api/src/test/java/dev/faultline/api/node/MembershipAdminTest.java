@@ -86,14 +86,31 @@ class MembershipAdminTest {
     return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  static boolean free(int port) {
+    if (port > 19999) {
+      throw new IllegalStateException("no free loopback port left in 19900-19999");
+    }
+    try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+      s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   @Test
   void aJoiningNodeReplacesALostMemberThroughLearnerPromoteRemove() throws Exception {
+    // Loopback ports 19900-19999 only.
+    int next = 19900 + java.util.concurrent.ThreadLocalRandom.current().nextInt(50);
     for (String id : List.of("n1", "n2", "n3", "n4")) {
-      ports.put(
-          id,
-          new int[] {
-            FaultlineNodeTest.freePort(), FaultlineNodeTest.freePort(), FaultlineNodeTest.freePort()
-          });
+      int[] p = new int[3];
+      for (int i = 0; i < 3; i++) {
+        while (!free(next)) {
+          next++;
+        }
+        p[i] = next++;
+      }
+      ports.put(id, p);
     }
     String original = String.join(",", entry("n1"), entry("n2"), entry("n3"));
     for (String id : List.of("n1", "n2", "n3")) {
