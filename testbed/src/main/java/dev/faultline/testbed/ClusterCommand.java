@@ -19,7 +19,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code faultline cluster up|status|down}: a local cluster of node processes on loopback. */
+/**
+ * {@code faultline cluster up|status|down|replace-node}: a local cluster of node processes on
+ * loopback.
+ */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
