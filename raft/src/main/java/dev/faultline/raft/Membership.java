@@ -7,15 +7,24 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Collections;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
  * A cluster configuration: who votes and who only replicates. The two sets are disjoint; the voters
  * decide elections and commitment, learners catch up before they are promoted.
+ *
+ * <p>{@code addresses} holds the network address of members that joined through a membership change
+ * ({@link MembershipChange.AddLearner} with an address), so every node that applies the entry can
+ * reach them. The core never reads it: an address is opaque text for the runtime's transport. Only
+ * members keep an address.
  */
-public record Membership(SortedSet<String> voters, SortedSet<String> learners) {
+public record Membership(
+    SortedSet<String> voters, SortedSet<String> learners, SortedMap<String, String> addresses) {
 
   public Membership {
     voters = Collections.unmodifiableSortedSet(new TreeSet<>(voters));
@@ -25,6 +34,18 @@ public record Membership(SortedSet<String> voters, SortedSet<String> learners) {
         throw new IllegalArgumentException(l + " cannot be both a voter and a learner");
       }
     }
+    TreeMap<String, String> kept = new TreeMap<>();
+    for (Map.Entry<String, String> a : addresses.entrySet()) {
+      if (voters.contains(a.getKey()) || learners.contains(a.getKey())) {
+        kept.put(a.getKey(), a.getValue());
+      }
+    }
+    addresses = Collections.unmodifiableSortedMap(kept);
+  }
+
+  /** A configuration that carries no addresses. */
+  public Membership(SortedSet<String> voters, SortedSet<String> learners) {
+    this(voters, learners, new TreeMap<>());
   }
 
   public static Membership of(Set<String> voters, Set<String> learners) {
@@ -47,6 +68,14 @@ public record Membership(SortedSet<String> voters, SortedSet<String> learners) {
       for (String l : learners) {
         out.writeUTF(l);
       }
+      // Appended after the sets, so entries written before addresses existed still decode.
+      if (!addresses.isEmpty()) {
+        out.writeInt(addresses.size());
+        for (Map.Entry<String, String> a : addresses.entrySet()) {
+          out.writeUTF(a.getKey());
+          out.writeUTF(a.getValue());
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -64,7 +93,16 @@ public record Membership(SortedSet<String> voters, SortedSet<String> learners) {
       for (int n = in.readInt(); n > 0; n--) {
         learners.add(in.readUTF());
       }
-      return new Membership(voters, learners);
+      TreeMap<String, String> addresses = new TreeMap<>();
+      if (in.available() > 0) {
+        for (int n = in.readInt(); n > 0; n--) {
+          addresses.put(in.readUTF(), in.readUTF());
+        }
+      }
+      if (in.available() > 0) {
+        throw new IOException(in.available() + " trailing bytes");
+      }
+      return new Membership(voters, learners, addresses);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "configuration entry at index " + index + " is malformed: " + e.getMessage(), e);

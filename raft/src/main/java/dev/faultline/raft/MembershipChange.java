@@ -1,5 +1,6 @@
 package dev.faultline.raft;
 
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -16,8 +17,16 @@ public sealed interface MembershipChange
   /** The configuration after this change; throws when the change does not fit {@code current}. */
   Membership applyTo(Membership current);
 
-  /** Adds a non-voting member that receives the log. */
-  record AddLearner(String id) implements MembershipChange {
+  /**
+   * Adds a non-voting member that receives the log. {@code address} (may be null) is how the other
+   * members reach it; it travels in the configuration entry, so every node learns it.
+   */
+  record AddLearner(String id, String address) implements MembershipChange {
+
+    public AddLearner(String id) {
+      this(id, null);
+    }
+
     @Override
     public Membership applyTo(Membership current) {
       if (current.contains(id)) {
@@ -25,7 +34,11 @@ public sealed interface MembershipChange
       }
       TreeSet<String> learners = new TreeSet<>(current.learners());
       learners.add(id);
-      return new Membership(current.voters(), learners);
+      TreeMap<String, String> addresses = new TreeMap<>(current.addresses());
+      if (address != null) {
+        addresses.put(id, address);
+      }
+      return new Membership(current.voters(), learners, addresses);
     }
   }
 
@@ -40,7 +53,7 @@ public sealed interface MembershipChange
       learners.remove(id);
       TreeSet<String> voters = new TreeSet<>(current.voters());
       voters.add(id);
-      return new Membership(voters, learners);
+      return new Membership(voters, learners, new TreeMap<>(current.addresses()));
     }
   }
 
@@ -58,7 +71,7 @@ public sealed interface MembershipChange
       voters.remove(id);
       TreeSet<String> learners = new TreeSet<>(current.learners());
       learners.remove(id);
-      return new Membership(voters, learners);
+      return new Membership(voters, learners, new TreeMap<>(current.addresses()));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.faultline.testbed;
 import dev.faultline.api.config.ConfigException;
 import dev.faultline.api.config.NodeBug;
 import dev.faultline.testbed.cluster.ClusterState;
+import dev.faultline.testbed.cluster.NodeReplacement;
 import dev.faultline.testbed.cluster.NodeView;
 import dev.faultline.testbed.cluster.ProcessCluster;
 import java.io.PrintWriter;
@@ -18,7 +19,10 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code faultline cluster up|status|down}: a local cluster of node processes on loopback. */
+/**
+ * {@code faultline cluster up|status|down|replace-node}: a local cluster of node processes on
+ * loopback.
+ */
 @Command(
     name = "cluster",
     mixinStandardHelpOptions = true,
@@ -27,7 +31,12 @@ import picocli.CommandLine.Option;
           + " detached, with their data and logs under one directory (default"
           + " ./faultline-cluster)."
     },
-    subcommands = {ClusterCommand.Up.class, ClusterCommand.Status.class, ClusterCommand.Down.class})
+    subcommands = {
+      ClusterCommand.Up.class,
+      ClusterCommand.Status.class,
+      ClusterCommand.Down.class,
+      ClusterCommand.ReplaceNode.class
+    })
 public final class ClusterCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -39,7 +48,7 @@ public final class ClusterCommand implements Runnable {
   @Override
   public void run() {
     throw new CommandLine.ParameterException(
-        spec.commandLine(), "Missing a subcommand of 'cluster': up, status or down.");
+        spec.commandLine(), "Missing a subcommand of 'cluster': up, status, down or replace-node.");
   }
 
   /** Refuses a {@code --data} that names a file rather than a cluster's folder. */
@@ -287,6 +296,64 @@ public final class ClusterCommand implements Runnable {
               + " is down"
               + (killed.isEmpty() ? "" : "; killed after " + grace.toSeconds() + " s: " + killed)
               + "; data and logs kept");
+      out.flush();
+      return ExitCode.VALID;
+    }
+  }
+
+  /** {@code faultline cluster replace-node}. */
+  @Command(
+      name = "replace-node",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Replace node OLD (for example one that lost its data) through membership change: start a"
+            + " node with a new id in join mode, add it as a learner, promote it once it has caught"
+            + " up, remove OLD, and record the new node in DATA/cluster.json. OLD is never"
+            + " restarted under its own id. A running OLD is stopped once removed. Exit 0 when"
+            + " done, 3 with a one-line reason otherwise."
+      })
+  static final class ReplaceNode implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Parameters(index = "0", paramLabel = "OLD", description = "The node to replace.")
+    String old;
+
+    @Option(
+        names = "--data",
+        defaultValue = DEFAULT_DATA,
+        paramLabel = "DIR",
+        description = "Cluster directory (default ${DEFAULT-VALUE}).")
+    Path data;
+
+    @Option(
+        names = "--timeout",
+        defaultValue = "120s",
+        converter = DurationConverter.class,
+        description =
+            "How long to wait for a leader and for the new node to catch up (default"
+                + " ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      requireFolder(spec, data);
+      ProcessCluster cluster = ProcessCluster.attach(data);
+      NodeReplacement.Result r = new NodeReplacement(cluster, timeout).replace(old);
+      ClusterState.Node n = r.added();
+      out.println(
+          "faultline cluster in "
+              + cluster.dir()
+              + ": replaced "
+              + r.oldId()
+              + " with "
+              + n.id()
+              + "; voters "
+              + String.join(", ", r.voters()));
+      String scheme = cluster.tls() ? "https" : "http";
+      out.printf(
+          "  %s pid %d  http=%s://%s  grpc=%s  peer=%s  log=%s%n",
+          n.id(), n.pid(), scheme, n.http(), n.grpc(), n.peer(), n.logFile());
       out.flush();
       return ExitCode.VALID;
     }

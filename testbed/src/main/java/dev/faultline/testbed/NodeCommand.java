@@ -38,6 +38,11 @@ import picocli.CommandLine.Command;
           + " wins over --config FILE, which wins over the defaults. Short flags: --data, --http,"
           + " --grpc, --peer, --bug (repeatable).",
       "",
+      "Joining a running cluster: --join starts the node with no configuration of its own; it"
+          + " never campaigns and waits for the leader to add it (POST /v1/admin/members, then"
+          + " promote; 'faultline cluster replace-node' does both). --peers then lists the current"
+          + " members. Never reuse the id of a node that lost its data (docs/CLUSTER.md).",
+      "",
       "Deliberate bugs (never on by default): "
           + "stale-read, ack-before-commit,"
           + " lost-rebuild-writes, vote-not-persisted, commit-previous-term,"

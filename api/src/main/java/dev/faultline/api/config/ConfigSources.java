@@ -39,7 +39,7 @@ public final class ConfigSources {
           "bug", "bugs");
 
   /** Options that may be given as a bare flag ({@code --insecure}) to mean true. */
-  private static final List<String> SWITCHES = List.of("insecure", "allow-bugs");
+  private static final List<String> SWITCHES = List.of("insecure", "allow-bugs", "join");
 
   private static final List<String> BOOLEAN_WORDS = List.of("true", "false", "yes", "no");
 
@@ -316,6 +316,7 @@ public final class ConfigSources {
       d.put("max-inflight-per-connection", 64);
       d.put("insecure", false);
       d.put("allow-bugs", false);
+      d.put("join", false);
       Map<String, Value> out = new LinkedHashMap<>();
       d.forEach((k, val) -> out.put(k, new Value(val, "default")));
       return out;

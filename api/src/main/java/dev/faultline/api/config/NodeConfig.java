@@ -17,6 +17,11 @@ import java.util.Set;
  * <p>{@code peers} lists every voting member including this node; empty means a single-node
  * cluster. A peer without explicit client addresses is assumed to serve HTTP and gRPC on its peer
  * host at this node's own HTTP and gRPC ports.
+ *
+ * <p>With {@code join}, the node is a new member of a running cluster: it starts with no
+ * configuration of its own (it never campaigns) and waits for the leader to add it through a
+ * membership change; {@code peers} then lists the current members' addresses, so it can answer
+ * them, and need not list this node.
  */
 public record NodeConfig(
     String id,
@@ -49,7 +54,8 @@ public record NodeConfig(
     int maxInflightRequests,
     int maxInflightPerConnection,
     boolean insecure,
-    boolean allowBugs) {
+    boolean allowBugs,
+    boolean join) {
 
   /** The endpoints {@code auth-open-endpoints} may name. */
   public static final List<String> OPENABLE_ENDPOINTS =
@@ -121,7 +127,12 @@ public record NodeConfig(
         "max-inflight-per-connection",
         maxInflightPerConnection,
         ">= 1");
-    if (!peers.isEmpty() && peers.stream().noneMatch(p -> p.id().equals(id))) {
+    if (join && peers.stream().noneMatch(p -> !p.id().equals(id))) {
+      throw new ConfigException(
+          "option 'join' needs option 'peers' listing the cluster's current members, e.g."
+              + " n1=HOST:PORT,n2=HOST:PORT: the new node must be able to answer them");
+    }
+    if (!join && !peers.isEmpty() && peers.stream().noneMatch(p -> p.id().equals(id))) {
       throw new ConfigException(
           "option 'peers' does not list this node '"
               + id

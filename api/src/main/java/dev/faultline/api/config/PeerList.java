@@ -11,9 +11,35 @@ import java.util.Map;
  * address; {@code http://H:P} is accepted for the HTTP one), or a YAML list of mappings with keys
  * {@code id}, {@code peer}, {@code http}, {@code grpc}.
  */
-final class PeerList {
+public final class PeerList {
 
   private PeerList() {}
+
+  /** One member's addresses from {@code spec}, an entry's text after {@code ID=}. */
+  public static NodeAddress entry(String id, String spec) {
+    if (id == null || id.isBlank() || id.contains("=") || id.contains(",")) {
+      throw new ConfigException("member id '" + id + "' must be non-empty, without '=' or ','");
+    }
+    if (spec.contains(",")) {
+      throw new ConfigException("addresses of " + id + " must not contain ','");
+    }
+    List<NodeAddress> one = parseText(id + "=" + spec, "member " + id);
+    return one.get(0);
+  }
+
+  /**
+   * The text {@link #entry} reads back: {@code peer=H:P;http=H:P;grpc=H:P}, unknown parts left out.
+   */
+  public static String spec(NodeAddress a) {
+    StringBuilder s = new StringBuilder("peer=").append(a.peer());
+    if (a.http() != null) {
+      s.append(";http=").append(a.http());
+    }
+    if (a.grpc() != null) {
+      s.append(";grpc=").append(a.grpc());
+    }
+    return s.toString();
+  }
 
   static List<NodeAddress> parse(Object raw, String source) {
     if (raw == null) {

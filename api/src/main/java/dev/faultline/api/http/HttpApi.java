@@ -7,6 +7,7 @@ import dev.faultline.api.CasOutcome;
 import dev.faultline.api.FailureKind;
 import dev.faultline.api.KvBackend;
 import dev.faultline.api.Limits;
+import dev.faultline.api.MembershipAdmin;
 import dev.faultline.api.NodeAddress;
 import dev.faultline.api.RefusalLog;
 import dev.faultline.api.Session;
@@ -60,6 +61,12 @@ public final class HttpApi implements AutoCloseable {
   private static final String KV_PREFIX = "/v1/kv/";
   private static final String ROUTE_KEY = "/v1/kv/{key}";
   private static final String ROUTE_CAS = "/v1/kv/{key}/cas";
+  private static final String ROUTE_MEMBERS = "/v1/admin/members";
+  private static final String ROUTE_MEMBER = "/v1/admin/members/{id}";
+  private static final String ROUTE_PROMOTE = "/v1/admin/members/{id}/promote";
+  private static final int MAX_ADMIN_BODY_BYTES = 4096;
+  private static final java.util.regex.Pattern MEMBER_ID =
+      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final String ATTR_START = "faultline.start";
   private static final String ATTR_ROUTE = "faultline.route";
   private static final String CLIENT_ID = "X-Client-Id";
@@ -82,6 +89,7 @@ public final class HttpApi implements AutoCloseable {
   static final int MAX_KV_THREADS = 1024;
 
   private final KvBackend backend;
+  private final MembershipAdmin admin;
   private final NodeMetrics metrics;
   private final Limits limits;
   private final EdgeSecurity security;
@@ -98,7 +106,21 @@ public final class HttpApi implements AutoCloseable {
 
   /** Builds the server with {@code security}; nothing listens until {@link #start}. */
   public HttpApi(KvBackend backend, NodeMetrics metrics, Limits limits, EdgeSecurity security) {
+    this(backend, null, metrics, limits, security);
+  }
+
+  /**
+   * As {@link #HttpApi(KvBackend, NodeMetrics, Limits, EdgeSecurity)}, with the membership routes
+   * under {@code /v1/admin/members} over {@code admin} (null: those routes answer 404).
+   */
+  public HttpApi(
+      KvBackend backend,
+      MembershipAdmin admin,
+      NodeMetrics metrics,
+      Limits limits,
+      EdgeSecurity security) {
     this.backend = backend;
+    this.admin = admin;
     this.metrics = metrics;
     this.limits = limits;
     this.security = security;
@@ -202,6 +224,12 @@ public final class HttpApi implements AutoCloseable {
     app.delete(ROUTE_KEY, this::delete);
     app.post(ROUTE_CAS, this::cas);
     app.get("/v1/cluster", this::cluster);
+    if (admin != null) {
+      app.get(ROUTE_MEMBERS, ctx -> admin(ctx, ROUTE_MEMBERS, admin::members));
+      app.post(ROUTE_MEMBERS, this::addLearner);
+      app.post(ROUTE_PROMOTE, ctx -> admin(ctx, ROUTE_PROMOTE, () -> admin.promote(memberId(ctx))));
+      app.delete(ROUTE_MEMBER, ctx -> admin(ctx, ROUTE_MEMBER, () -> admin.remove(memberId(ctx))));
+    }
     app.get("/healthz", this::health);
     app.get("/readyz", this::ready);
     app.get("/metrics", this::metrics);
@@ -356,6 +384,60 @@ public final class HttpApi implements AutoCloseable {
   private void cluster(Context ctx) {
     route(ctx, "/v1/cluster");
     ctx.json(backend.clusterStatus());
+  }
+
+  private void addLearner(Context ctx) {
+    route(ctx, ROUTE_MEMBERS);
+    byte[] body = body(ctx, MAX_ADMIN_BODY_BYTES, "member body");
+    NodeAddress member = MemberRequest.parse(json, body, MEMBER_ID);
+    admin(ctx, ROUTE_MEMBERS, () -> admin.addLearner(member));
+  }
+
+  private static String memberId(Context ctx) {
+    String id = ctx.pathParam("id");
+    if (!MEMBER_ID.matcher(id).matches()) {
+      throw ApiError.badRequest(
+          "member id '"
+              + RefusalLog.oneLine(id.length() > 80 ? id.substring(0, 80) + "..." : id)
+              + "' is not valid: use 1-64 letters, digits, '.', '_' or '-'");
+    }
+    return id;
+  }
+
+  /**
+   * Runs one membership operation: 200 with the configuration once applied on the leader; a
+   * follower redirects (307) to the leader like a write; the leader's refusal is 409.
+   */
+  private void admin(
+      Context ctx, String route, Supplier<CompletableFuture<MembershipAdmin.Members>> call) {
+    route(ctx, route);
+    CompletableFuture<MembershipAdmin.Members> future;
+    try {
+      future = call.get().copy();
+    } catch (ApiError e) {
+      throw e;
+    } catch (RuntimeException e) {
+      future = CompletableFuture.failedFuture(e);
+    }
+    boolean read = ctx.method() == HandlerType.GET;
+    CompletableFuture<MembershipAdmin.Members> bounded =
+        future.orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+    ctx.future(
+        () ->
+            bounded.handle(
+                (members, err) -> {
+                  if (err == null) {
+                    ctx.status(200).json(members);
+                  } else {
+                    Throwable cause = unwrap(err);
+                    error(
+                        ctx,
+                        cause instanceof MembershipAdmin.Refused refused
+                            ? new ApiError(409, refused.getMessage(), true, Map.of())
+                            : failure(ctx, cause, read));
+                  }
+                  return null;
+                }));
   }
 
   /** Alive means able to serve: a node whose Raft loop stopped for good is not healthy. */

@@ -1,6 +1,7 @@
 package dev.faultline.api.node;
 
 import dev.faultline.api.KvBackend;
+import dev.faultline.api.MembershipAdmin;
 import dev.faultline.api.config.Addresses;
 import dev.faultline.api.config.NodeConfig;
 import dev.faultline.api.grpc.GrpcServer;
@@ -40,8 +41,18 @@ public final class ClientEdges implements AutoCloseable {
   /** As {@link #start(NodeConfig, KvBackend, NodeMetrics)}, with TLS credentials already loaded. */
   public static ClientEdges start(
       NodeConfig config, KvBackend backend, NodeMetrics metrics, TlsCredentials tls) {
+    return start(config, backend, null, metrics, tls);
+  }
+
+  /** As above, with the membership admin endpoints over {@code admin} (null: none). */
+  public static ClientEdges start(
+      NodeConfig config,
+      KvBackend backend,
+      MembershipAdmin admin,
+      NodeMetrics metrics,
+      TlsCredentials tls) {
     EdgeSecurity security = EdgeSecurity.from(config, tls, metrics.registry());
-    HttpApi http = new HttpApi(backend, metrics, config.limits(), security);
+    HttpApi http = new HttpApi(backend, admin, metrics, config.limits(), security);
     GrpcServer grpc = new GrpcServer(backend, metrics, config.limits(), security);
     try {
       int httpPort =

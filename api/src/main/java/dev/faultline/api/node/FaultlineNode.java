@@ -84,11 +84,15 @@ public final class FaultlineNode implements AutoCloseable {
     this.replies = RaftReplica.replyPool("faultline-replies-" + config.id());
     GrpcTransport link = null;
     RaftNode node = null;
+    MemberDirectory directory;
     try {
       link = ClientEdges.transport(config, tls);
       List<String> members = members(config);
+      directory = new MemberDirectory(config, link);
+      // A joining node has no configuration of its own: it is not a voter (so never campaigns)
+      // until a configuration naming it as one is committed and reaches it.
       RaftConfig raftConfig =
-          RaftConfig.of(config.id(), new LinkedHashSet<>(members))
+          RaftConfig.of(config.id(), config.join() ? Set.of() : new LinkedHashSet<>(members))
               .withTicks(config.electionTicks(), config.heartbeatTicks())
               .withBugs(raftBugs);
       if (bugs.contains(NodeBug.STALE_READ)) {
@@ -110,9 +114,11 @@ public final class FaultlineNode implements AutoCloseable {
               new FileSnapshots(storage.snapshots(), metrics.raft()),
               machine,
               link);
+      node.onMembership(directory::apply);
       node.start();
       RaftNode started = node;
-      Replica replica = new RaftReplica(node, members, replies);
+      MemberDirectory known = directory;
+      Replica replica = new RaftReplica(node, known::voters, replies);
       if (bugs.contains(NodeBug.STALE_READ) || bugs.contains(NodeBug.ACK_BEFORE_COMMIT)) {
         replica =
             new BuggyReplica(
@@ -123,8 +129,9 @@ public final class FaultlineNode implements AutoCloseable {
                 acks,
                 replies);
       }
-      ReplicatedBackend backend = new ReplicatedBackend(replica, config::peer);
-      this.edges = ClientEdges.start(config, backend, metrics, tls);
+      ReplicatedBackend backend = new ReplicatedBackend(replica, known::lookup);
+      this.edges =
+          ClientEdges.start(config, backend, new RaftMembers(node, known, replies), metrics, tls);
     } catch (IOException | RuntimeException e) {
       if (node != null) {
         node.close();

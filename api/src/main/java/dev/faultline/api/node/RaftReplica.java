@@ -14,6 +14,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * A {@link Replica} over the Raft runtime's {@link RaftNode}, translating its failures: not leader
@@ -23,16 +24,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RaftReplica implements Replica {
 
   private final RaftNode node;
-  private final List<String> members;
+  private final Supplier<List<String>> members;
   private final Executor replies;
 
   /**
    * @param replies where answers continue once the runtime completes them, off its loop thread
    */
   public RaftReplica(RaftNode node, List<String> members, Executor replies) {
+    this(node, fixed(members), replies);
+  }
+
+  /**
+   * @param members the voting members' ids as of now (they change with the membership)
+   */
+  public RaftReplica(RaftNode node, Supplier<List<String>> members, Executor replies) {
     this.node = node;
-    this.members = List.copyOf(members);
+    this.members = members;
     this.replies = replies;
+  }
+
+  private static Supplier<List<String>> fixed(List<String> members) {
+    List<String> copy = List.copyOf(members);
+    return () -> copy;
   }
 
   /** Answers continue on a small shared pool of daemon threads. */
@@ -119,7 +132,7 @@ public final class RaftReplica implements Replica {
         s.role().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
         s.commitIndex(),
         s.appliedIndex(),
-        members,
+        members.get(),
         Map.of());
   }
 }

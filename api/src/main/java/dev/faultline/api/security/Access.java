@@ -3,10 +3,11 @@ package dev.faultline.api.security;
 import java.util.Set;
 
 /**
- * Which {@link Role} each endpoint needs: reads need {@code read}, writes {@code write}; health,
- * readiness, metrics and the API description are open when listed in {@code auth-open-endpoints}
- * and need {@code read} otherwise. Unknown routes need {@code read}, so an anonymous caller learns
- * nothing about which routes exist. A null role means open.
+ * Which {@link Role} each endpoint needs: reads need {@code read}, writes {@code write}, membership
+ * administration ({@code /v1/admin/}) {@code admin}; health, readiness, metrics and the API
+ * description are open when listed in {@code auth-open-endpoints} and need {@code read} otherwise.
+ * Unknown routes need {@code read}, so an anonymous caller learns nothing about which routes exist.
+ * A null role means open.
  */
 public record Access(Set<String> openEndpoints) {
 
@@ -27,6 +28,9 @@ public record Access(Set<String> openEndpoints) {
         return guarded("openapi");
       default:
         break;
+    }
+    if (path.startsWith("/v1/admin/")) {
+      return Role.ADMIN;
     }
     if (path.startsWith("/v1/kv/")) {
       return switch (method) {

@@ -147,4 +147,20 @@ class NodeConfigTest {
       assertThat(NodeBug.fromName(b.cliName()).raftBug()).isEqualTo(b);
     }
   }
+
+  @Test
+  void joinNeedsTheCurrentMembersButNotThisNodeInPeers() {
+    NodeConfig joining =
+        ConfigSources.load(
+            List.of("--id", "n4", "--join", "--peers", "n1=127.0.0.1:7070,n2=127.0.0.1:7071"),
+            Map.of());
+    assertThat(joining.join()).isTrue();
+    assertThat(joining.peers()).extracting(NodeAddress::id).containsExactly("n1", "n2");
+    assertThatThrownBy(() -> ConfigSources.load(List.of("--id", "n4", "--join"), Map.of()))
+        .hasMessageContaining("option 'join' needs option 'peers'");
+    assertThatThrownBy(
+            () ->
+                ConfigSources.load(List.of("--id", "n4", "--peers", "n1=127.0.0.1:7070"), Map.of()))
+        .hasMessageContaining("does not list this node 'n4'");
+  }
 }

@@ -5,8 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.api.BackendFailure;
 import dev.faultline.api.FakeBackend;
 import dev.faultline.api.Limits;
+import dev.faultline.api.MembershipAdmin;
+import dev.faultline.api.NodeAddress;
 import dev.faultline.api.metrics.NodeMetrics;
 import dev.faultline.api.security.Access;
 import dev.faultline.api.security.Authenticator;
@@ -29,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -190,6 +194,102 @@ class OpenApiDocumentTest {
     answers(
         "GET", "/healthz", send(base, "GET", "/healthz", null, null, "X-Padding", padding), 431);
     answers("GET", "/metrics", send(base, "GET", "/metrics", null, null), 200);
+  }
+
+  static final String ADMIN_TOKEN = "admin-token-0123456789abcdef";
+
+  /** A leader that accepts every change but promoting n9, and knows n2 as the leader for n7. */
+  static final class FakeAdmin implements MembershipAdmin {
+    final MembershipAdmin.Members view =
+        new MembershipAdmin.Members(
+            "n1",
+            2,
+            0,
+            9,
+            List.of(new MembershipAdmin.Member("n1", "127.0.0.1:7070", null, null, 9)),
+            List.of());
+
+    @Override
+    public CompletableFuture<Members> members() {
+      return CompletableFuture.completedFuture(view);
+    }
+
+    @Override
+    public CompletableFuture<Members> addLearner(NodeAddress member) {
+      return CompletableFuture.completedFuture(view);
+    }
+
+    @Override
+    public CompletableFuture<Members> promote(String id) {
+      return id.equals("n9")
+          ? CompletableFuture.failedFuture(
+              new Refused("node n1 term 2: n9 is not a learner; add it as a learner first"))
+          : CompletableFuture.completedFuture(view);
+    }
+
+    @Override
+    public CompletableFuture<Members> remove(String id) {
+      return id.equals("n7")
+          ? CompletableFuture.failedFuture(
+              new BackendFailure.NotLeader(
+                  "n1", new NodeAddress("n2", "127.0.0.1:7071", "127.0.0.1:8081", null)))
+          : CompletableFuture.completedFuture(view);
+    }
+  }
+
+  @Test
+  void membershipRoutesNeedTheAdminRoleAndAnswerAsDocumented() throws Exception {
+    metrics = new NodeMetrics();
+    Authenticator auth =
+        new Authenticator(
+            Tokens.of(Map.of(WRITE_TOKEN, Role.WRITE, ADMIN_TOKEN, Role.ADMIN)),
+            metrics.registry());
+    EdgeSecurity security =
+        EdgeSecurity.open()
+            .withAuth(auth, new Access(Set.of("healthz")))
+            .withLimits(new InflightLimit(8, metrics.registry()), MAX_HEADER_BYTES, 8);
+    api = new HttpApi(new FakeBackend("n1"), new FakeAdmin(), metrics, LIMITS, security);
+    String base = "http://127.0.0.1:" + api.start("127.0.0.1", 0);
+    String members = "/v1/admin/members";
+    byte[] add = "{\"id\":\"n4\",\"peer\":\"127.0.0.1:7074\"}".getBytes(StandardCharsets.UTF_8);
+
+    answers("GET", members, send(base, "GET", members, null, null), 401);
+    answers("GET", members, send(base, "GET", members, null, WRITE_TOKEN), 403);
+    answers("POST", members, send(base, "POST", members, add, WRITE_TOKEN), 403);
+    HttpResponse<byte[]> view = send(base, "GET", members, null, ADMIN_TOKEN);
+    answers("GET", members, view, 200);
+    assertThat(json.readTree(view.body()).at("/voters/0/match").asLong()).isEqualTo(9);
+    answers("POST", members, send(base, "POST", members, add, ADMIN_TOKEN), 200);
+    answers(
+        "POST",
+        members,
+        send(
+            base, "POST", members, "{\"id\":\"n4\"}".getBytes(StandardCharsets.UTF_8), ADMIN_TOKEN),
+        400);
+    answers(
+        "POST",
+        members,
+        send(
+            base,
+            "POST",
+            members,
+            "{\"id\":\"n4\",\"peer\":\"nowhere\"}".getBytes(StandardCharsets.UTF_8),
+            ADMIN_TOKEN),
+        400);
+    answers("POST", members, send(base, "POST", members, new byte[5000], ADMIN_TOKEN), 413);
+    String promote = "/v1/admin/members/{id}/promote";
+    answers("POST", promote, send(base, "POST", members + "/n4/promote", null, ADMIN_TOKEN), 200);
+    HttpResponse<byte[]> refused = send(base, "POST", members + "/n9/promote", null, ADMIN_TOKEN);
+    answers("POST", promote, refused, 409);
+    assertThat(new String(refused.body(), StandardCharsets.UTF_8)).contains("n9 is not a learner");
+    answers(
+        "POST", promote, send(base, "POST", members + "/n%2F9/promote", null, ADMIN_TOKEN), 400);
+    String member = "/v1/admin/members/{id}";
+    answers("DELETE", member, send(base, "DELETE", members + "/n3", null, ADMIN_TOKEN), 200);
+    HttpResponse<byte[]> moved = send(base, "DELETE", members + "/n7", null, ADMIN_TOKEN);
+    answers("DELETE", member, moved, 307);
+    assertThat(moved.headers().firstValue("Location"))
+        .hasValue("http://127.0.0.1:8081/v1/admin/members/n7");
   }
 
   /** Asserts the status, that the document lists it, and that the answer has what it promises. */

@@ -1,6 +1,7 @@
 package dev.faultline.raft.runtime;
 
 import dev.faultline.raft.LogStorage;
+import dev.faultline.raft.Membership;
 import dev.faultline.raft.MembershipChange;
 import dev.faultline.raft.Message;
 import dev.faultline.raft.MessageCodec;
@@ -21,6 +22,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs one {@link RaftCore} in production: one event-loop thread steps inbound messages and client
@@ -54,6 +56,10 @@ public final class RaftNode implements AutoCloseable {
   private volatile boolean running;
   private volatile NodeStatus status;
   private volatile Map<String, Long> replicationLag = Map.of();
+  private volatile Map<String, Long> matchIndex = Map.of();
+  private volatile long lastIndex;
+  private volatile Membership membership;
+  private Consumer<Membership> membershipListener = m -> {};
 
   public RaftNode(
       RaftConfig config,
@@ -71,6 +77,20 @@ public final class RaftNode implements AutoCloseable {
     this.loop = new Thread(this::run, "raft-" + config.id());
     this.loop.setDaemon(true);
     this.status = new NodeStatus(config.id(), Role.FOLLOWER, 0, null, 0, 0);
+  }
+
+  /**
+   * Calls {@code listener} on the loop thread with the configuration in force at start and with
+   * each new one as it is applied (a committed membership change, or a snapshot's). Set before
+   * {@link #start}; the listener must be quick and must not throw.
+   */
+  public void onMembership(Consumer<Membership> listener) {
+    this.membershipListener = listener;
+  }
+
+  /** The configuration in force on this node (the last one applied), or null before start. */
+  public Membership membership() {
+    return membership;
   }
 
   /** Restores from storage and the snapshot store, then starts the transport and the loop. */
@@ -105,6 +125,8 @@ public final class RaftNode implements AutoCloseable {
             options.snapshotEvery(),
             applied,
             ReadyLoop.Observer.NONE);
+    membership = core.membership();
+    membershipListener.accept(membership);
     running = true;
     transport.start(this::receive);
     loop.start();
@@ -139,6 +161,19 @@ public final class RaftNode implements AutoCloseable {
    */
   public Map<String, Long> replicationLag() {
     return replicationLag;
+  }
+
+  /**
+   * Each other member's match index as this leader knows it, refreshed every tick; empty on a node
+   * that does not lead.
+   */
+  public Map<String, Long> matchIndex() {
+    return matchIndex;
+  }
+
+  /** The last index of this node's log, as of the last tick. */
+  public long lastIndex() {
+    return lastIndex;
   }
 
   /** Replicates {@code command}; completes with the state machine's result once applied here. */
@@ -176,6 +211,9 @@ public final class RaftNode implements AutoCloseable {
                 if (e != null) {
                   f.completeExceptionally(e);
                 } else {
+                  // On the loop thread, where the core already switched to the new configuration:
+                  // whoever sees the answer sees the configuration it made.
+                  publishMembership();
                   f.complete(index);
                 }
               });
@@ -269,31 +307,45 @@ public final class RaftNode implements AutoCloseable {
             core.leader(),
             core.commitIndex(),
             ready.applied());
+    publishMembership();
     ready.settle();
   }
 
+  private void publishMembership() {
+    Membership now = core.membership();
+    if (!now.equals(membership)) {
+      membership = now;
+      membershipListener.accept(now);
+    }
+  }
+
   private void publishReplicationLag() {
+    long last = core.lastIndex();
+    lastIndex = last;
     if (core.role() != Role.LEADER) {
       if (!replicationLag.isEmpty()) {
         replicationLag = Map.of();
+        matchIndex = Map.of();
       }
       return;
     }
-    long last = core.lastIndex();
     var lag = new TreeMap<String, Long>();
+    var matches = new TreeMap<String, Long>();
     for (String peer : core.membership().voters()) {
-      addLag(lag, peer, last);
+      addLag(lag, matches, peer, last);
     }
     for (String peer : core.membership().learners()) {
-      addLag(lag, peer, last);
+      addLag(lag, matches, peer, last);
     }
     replicationLag = Collections.unmodifiableMap(lag);
+    matchIndex = Collections.unmodifiableMap(matches);
   }
 
-  private void addLag(Map<String, Long> lag, String peer, long last) {
+  private void addLag(Map<String, Long> lag, Map<String, Long> matches, String peer, long last) {
     long match = core.matchIndex(peer);
     if (!peer.equals(config.id()) && match >= 0) {
       lag.put(peer, Math.max(0, last - match));
+      matches.put(peer, match);
     }
   }
 

@@ -276,7 +276,7 @@ public final class ProcessCluster implements AutoCloseable {
     return new ProcessCluster(abs, s);
   }
 
-  private static void requireFree(String host, int port, String what) {
+  static void requireFree(String host, int port, String what) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);
       s.bind(new InetSocketAddress(host, port));
@@ -335,6 +335,37 @@ public final class ProcessCluster implements AutoCloseable {
     long started = p.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(-1L);
     state = state.with(n.withProcess(p.pid(), started));
     state.write(dir);
+  }
+
+  /** Records a node that is not started yet (a replacement); {@link #start} runs it. */
+  synchronized void addNode(ClusterState.Node node) throws IOException {
+    if (state.ids().contains(node.id())) {
+      throw new IllegalStateException("node " + node.id() + " is already in the cluster");
+    }
+    List<ClusterState.Node> nodes = new ArrayList<>(state.nodes());
+    nodes.add(node);
+    state = new ClusterState(nodes);
+    state.write(dir);
+  }
+
+  /** Forgets node {@code id} (it left the membership); its folder stays. */
+  synchronized void removeNode(String id) throws IOException {
+    state = new ClusterState(state.nodes().stream().filter(n -> !n.id().equals(id)).toList());
+    state.write(dir);
+    stoppedOnPurpose.remove(id);
+  }
+
+  /** Sends {@code req} with the cluster's admin token when it has one; no redirect is followed. */
+  HttpResponse<String> send(HttpRequest.Builder req) throws IOException, InterruptedException {
+    if (token != null) {
+      req.header("Authorization", "Bearer " + token);
+    }
+    return http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  /** {@code http://HOST:PORT} (https with TLS) for the address {@code hostPort}. */
+  String url(String hostPort) {
+    return scheme + "://" + hostPort;
   }
 
   /** SIGKILL: the node gets no chance to sync or close anything. */
