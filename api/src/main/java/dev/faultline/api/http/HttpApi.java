@@ -429,7 +429,7 @@ public final class HttpApi implements AutoCloseable {
                   if (err == null) {
                     ctx.status(200).json(members);
                   } else {
-                    Throwable cause = unwrap(err);
+                    Throwable cause = FailureKind.unwrap(err);
                     error(
                         ctx,
                         cause instanceof MembershipAdmin.Refused refused

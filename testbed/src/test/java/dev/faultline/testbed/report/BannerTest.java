@@ -60,7 +60,7 @@ class BannerTest {
             .complete(4, 1, OpType.OK, "read", null)
             .complete(5, 2, OpType.OK, "write", 1L)
             .build();
-    String story = Banner.of(check(h), h).details().get(0);
+    String story = Banner.of(RunResults.of(check(h)), h).details().get(0);
     assertThat(story)
         .startsWith(
             "The write of 0 to key \"x\" (op #0, process 0) was acknowledged by n1 before the"
@@ -84,7 +84,7 @@ class BannerTest {
             .complete(4, 1, OpType.OK, "read", null)
             .nemesis(5, OpType.INFO, "stop-partition", java.util.Map.of("grudge", grudge))
             .build();
-    assertThat(Banner.of(check(h), h).details().get(0))
+    assertThat(Banner.of(RunResults.of(check(h)), h).details().get(0))
         .contains("It returned nil instead")
         .contains(
             "n1 was cut off from a majority by the partition that began at op #0 (it could reach"
