@@ -24,6 +24,9 @@ import java.util.Objects;
 final class CulpritStory {
   private CulpritStory() {}
 
+  /** How many other possible writes a story names before it only counts the rest. */
+  private static final int MAX_NAMED = 3;
+
   /** One call: its invocation and, when it has one, its completion. */
   private record Call(Op invoke, Op completion) {
     boolean acknowledged() {
@@ -119,11 +122,24 @@ final class CulpritStory {
     if (others.isEmpty()) {
       b.append(", so the read should have returned ").append(expected.get(0));
     } else {
+      // Writes with an unknown outcome may take effect at any later time, so a long run can
+      // leave many; the first few are named and the rest counted.
+      List<String> named = others.size() <= MAX_NAMED ? others : others.subList(0, MAX_NAMED);
       b.append("; ")
-          .append(String.join(", ", others))
+          .append(String.join(", ", named))
+          .append(
+              others.size() > named.size()
+                  ? " and " + (others.size() - named.size()) + " more writes"
+                  : "")
           .append(" may also have taken effect by then")
           .append(", so the read should have returned one of ")
-          .append(String.join(", ", expected));
+          .append(
+              expected.size() <= MAX_NAMED + 1
+                  ? String.join(", ", expected)
+                  : String.join(", ", expected.subList(0, MAX_NAMED + 1))
+                      + " (or "
+                      + (expected.size() - MAX_NAMED - 1)
+                      + " other values)");
     }
     b.append(". It returned ")
         .append(Values.show(completion.value()))

@@ -206,7 +206,10 @@ class ReportBrowserTest {
     waitForCharts();
     WebElement verdict = browser.findElement(By.id("fl-verdict"));
     assertThat(verdict.getAttribute("data-verdict")).isEqualTo("invalid");
-    assertThat(verdict.getText()).contains("A read of key \"k0\" on n3 returned");
+    assertThat(verdict.getText())
+        .contains("to key \"k0\"")
+        .contains("was acknowledged by n1 before the read began")
+        .contains("answered by n3");
     assertThat(browser.findElements(By.cssSelector(".culprit-mark"))).hasSize(3);
     WebElement check = browser.findElement(By.cssSelector("section.fl-check"));
     ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", check);

@@ -49,7 +49,10 @@ class RunResultsTest {
         .isEqualTo(new RunResults.Tally(2L, 1, 0, 0, 1));
     Banner banner = Banner.of(run.results(), run.history());
     assertThat(banner.culprit()).isEqualTo(2);
-    assertThat(banner.details().get(0)).startsWith("A read").contains("on n2 returned 1");
+    assertThat(banner.details().get(0))
+        .startsWith("The write of 2 to key \"k1\"")
+        .contains("It returned 1 instead")
+        .contains("answered by n2");
     assertThat(Files.readString(w.report())).contains("data-verdict=\"invalid\"");
   }
 
