@@ -21,6 +21,7 @@ final class EdnHistoryReader {
   private final boolean requireKey;
   private final List<Op> ops = new ArrayList<>();
   private final List<Long> positions = new ArrayList<>();
+  private boolean explicitKeys;
 
   /**
    * @param requireKey true for Porcupine kv, where every op must name its {@code :key}
@@ -39,7 +40,8 @@ final class EdnHistoryReader {
     } else {
       readLines(in);
     }
-    boolean independent = !requireKey && EdnOpDecoder.isIndependent(ops);
+    // Ops that name their key (even as nil) were not written as bare independent tuples.
+    boolean independent = !requireKey && !explicitKeys && EdnOpDecoder.isIndependent(ops);
     HistoryPairing pairing = new HistoryPairing(source);
     for (int i = 0; i < ops.size(); i++) {
       Op op = independent ? EdnOpDecoder.splitTuple(ops.get(i)) : ops.get(i);
@@ -120,9 +122,11 @@ final class EdnHistoryReader {
     Map<Object, Object> m = new LinkedHashMap<>();
     Map<Object, Long> where = new HashMap<>();
     p.readMapBody(m, where, (int) (at >>> 32), (int) at);
-    if (requireKey && !EdnOpDecoder.hasKey(m)) {
+    boolean hasKey = EdnOpDecoder.hasKey(m);
+    if (requireKey && !hasKey) {
       throw p.failAt(at, "a Porcupine kv op with :key", "a map without it");
     }
+    explicitKeys |= hasKey;
     ops.add(EdnOpDecoder.decode(p, m, where, at, !requireKey));
     positions.add(at);
   }

@@ -135,18 +135,26 @@ final class EdnOpDecoder {
         continue;
       }
       anyClient = true;
-      if (op.key() != null || !(op.value() instanceof List<?> l) || l.size() != 2) {
-        return false;
-      }
-      Object k = l.get(0);
-      if (!(k instanceof Long || k instanceof String || k instanceof BigInteger)) {
-        return false;
-      }
-      if (op.f().equals("cas") && !(l.get(1) instanceof List<?>)) {
+      if (op.key() != null || !looksLikeTuple(op.f(), op.value())) {
         return false;
       }
     }
     return anyClient;
+  }
+
+  /**
+   * True when a client op's value could be an independent tuple {@code [k v]}: a two-element vector
+   * whose first element is an integer or a string, and for a cas, whose second is a vector.
+   */
+  static boolean looksLikeTuple(String f, Object value) {
+    if (!(value instanceof List<?> l) || l.size() != 2) {
+      return false;
+    }
+    Object k = l.get(0);
+    if (!(k instanceof Long || k instanceof String || k instanceof BigInteger)) {
+      return false;
+    }
+    return !f.equals("cas") || l.get(1) instanceof List<?>;
   }
 
   /** Splits an independent tuple {@code [k v]} into key k and value v. */

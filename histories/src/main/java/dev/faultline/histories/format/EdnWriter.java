@@ -13,7 +13,9 @@ import java.util.Map;
  * as {@code :process :nemesis}. An op on a key is written the way Jepsen's {@code
  * jepsen.independent} and Knossos read independent keys, its value as the tuple {@code [key
  * value]}; the key is also written as its own {@code :key} field (which Jepsen ignores), so that
- * reading it back unwraps exactly what was wrapped and JSON Lines to EDN and back is exact.
+ * reading it back unwraps exactly what was wrapped and JSON Lines to EDN and back is exact. A
+ * keyless client op whose value is a two-element vector carries {@code :key nil}, so that a reader
+ * does not take its value for an independent tuple.
  */
 public final class EdnWriter implements OpWriter {
   private final Writer out;
@@ -63,6 +65,11 @@ public final class EdnWriter implements OpWriter {
       appendValue(op.value(), b);
       b.append(']');
     } else {
+      if (!op.isNemesis() && EdnOpDecoder.looksLikeTuple(op.f(), op.value())) {
+        // A keyless value shaped like an independent tuple: an explicit nil key tells the reader
+        // not to split it.
+        b.append(", :key nil");
+      }
       b.append(", :value ");
       appendValue(op.value(), b);
     }

@@ -73,6 +73,18 @@ class EdnJepsenConventionTest {
   }
 
   @Test
+  void anUnkeyedValueShapedLikeATupleIsNotSplitOnTheWayBack() throws IOException {
+    HistoryBuilder b = new HistoryBuilder();
+    b.add(Op.of(0, 1, 0, OpType.INVOKE, "read", java.util.Arrays.asList(0L, null)));
+    b.add(Op.of(0, 2, 0, OpType.OK, "read", List.of("k", 4L)));
+    History h = b.build();
+    Path edn = dir.resolve("t.edn");
+    HistoryFiles.write(h, edn, HistoryFormat.EDN);
+    assertThat(Files.readString(edn)).contains(":key nil, :value [0 nil]");
+    assertThat(HistoryFiles.read(edn).ops()).isEqualTo(h.ops());
+  }
+
+  @Test
   void ratiosAndOtherEdnNumbersAreRead() throws IOException {
     Path edn = dir.resolve("n.edn");
     Files.writeString(
