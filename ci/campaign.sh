@@ -16,6 +16,7 @@
 #     to be caught under partition-leader.
 #
 # Usage: ci/campaign.sh [-n RUNS] [-t SECONDS] [-N NODES] [-s SEED] [-d STORE] [-m matrix|bugs|systems|all]
+#                       [-f REGEX]
 #   -n RUNS     runs per cell (default 3)
 #   -t SECONDS  --time-limit of each run (default 30)
 #   -N NODES    cluster size (default 5)
@@ -23,6 +24,7 @@
 #   -d STORE    where run directories go (default runs, where faultline serve looks)
 #   -m PART     matrix, bugs (every bug), nodebugs (the three node bugs), systems, or all (matrix and
 #               bugs; default all)
+#   -f REGEX    only the cells whose name matches REGEX (grep -E), e.g. -m systems -f '^etcd'
 # Environment: FAULTLINE_JAR (default testbed/target/faultline.jar, built by `mvn -B -DskipTests package`).
 # The systems are installed by the first run that needs them when run as root (Debian packages
 # etcd-server, zookeeper, redis-server, redis-sentinel); -m systems -n 5 -t 60 -N 3 is the full
@@ -36,8 +38,8 @@
 # Exit: 0 when every matrix run is valid and every bug was caught; 1 otherwise; 3 on a setup error.
 set -uo pipefail
 
-runs=3 limit=30 nodes=5 seed=1 store=runs part=all
-while getopts "n:t:N:s:d:m:h" opt; do
+runs=3 limit=30 nodes=5 seed=1 store=runs part=all filter=
+while getopts "n:t:N:s:d:m:f:h" opt; do
   case "$opt" in
     n) runs=$OPTARG ;;
     t) limit=$OPTARG ;;
@@ -45,7 +47,8 @@ while getopts "n:t:N:s:d:m:h" opt; do
     s) seed=$OPTARG ;;
     d) store=$OPTARG ;;
     m) part=$OPTARG ;;
-    *) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 3 ;;
+    f) filter=$OPTARG ;;
+    *) sed -n '2,27p' "$0" | sed 's/^# \{0,1\}//'; exit 3 ;;
   esac
 done
 
@@ -104,6 +107,18 @@ if [ "$part" = bugs ] || [ "$part" = all ]; then
   cells+=("bug commit-previous-term|seen|--bug commit-previous-term --nemesis partition,kill $b")
   cells+=("bug vote-not-persisted|seen|--bug vote-not-persisted --nemesis kill,partition $b")
   cells+=("bug truncate-committed|seen|--bug truncate-committed --nemesis partition $b")
+fi
+
+if [ -n "$filter" ]; then
+  kept=()
+  for cell in "${cells[@]}"; do
+    grep -Eq -- "$filter" <<<"${cell%%|*}" && kept+=("$cell")
+  done
+  if [ "${#kept[@]}" -eq 0 ]; then
+    echo "campaign: -f $filter matches no cell of -m $part" >&2
+    exit 3
+  fi
+  cells=("${kept[@]}")
 fi
 
 bound=$(( (limit + 180) * runs ))
