@@ -8,9 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The nodes' network inside the sandbox: a bridge {@code fl0} (10.77.0.254/24, the harness's own
@@ -52,6 +55,9 @@ public final class SandboxNet implements NodeNetwork {
     }
     NetworkSandbox.exitWithParent();
     String ip = Tool.IP.require().toString();
+    // This namespace is the run's own: links of these names are what an earlier run of the same
+    // process (--test-count) or a run killed before its close() left behind.
+    removeLinks(ip);
     ipBatch(
         ip,
         List.of(),
@@ -94,9 +100,50 @@ public final class SandboxNet implements NodeNetwork {
       }
       return new SandboxNet(addresses, holders, new IptablesNet(pids, hosts, iptables), iptables);
     } catch (RuntimeException e) {
-      holders.values().forEach(Process::destroyForcibly);
-      Exec.run(List.of(ip, "link", "del", BRIDGE));
+      stopHolders(holders.values());
+      removeLinks(ip);
       throw e;
+    }
+  }
+
+  /**
+   * Deletes the bridge and the harness-side veth of each node (deleting one end of a veth pair
+   * deletes both); links that do not exist are skipped.
+   */
+  private static void removeLinks(String ip) {
+    Set<String> present = new HashSet<>();
+    for (String line : Exec.run(List.of(ip, "-o", "link", "show")).output().split("\n")) {
+      // "12: vfl1@if11: <BROADCAST,...": the name is the second field, up to '@' or ':'.
+      String[] f = line.split(":\\s+", 3);
+      if (f.length >= 2) {
+        present.add(f[1].split("@", 2)[0].strip());
+      }
+    }
+    StringBuilder batch = new StringBuilder();
+    for (String name : present) {
+      if (name.matches("vfl\\d+")) {
+        batch.append("link del ").append(name).append('\n');
+      }
+    }
+    if (present.contains(BRIDGE)) {
+      batch.append("link del ").append(BRIDGE).append('\n');
+    }
+    if (!batch.isEmpty()) {
+      ipBatch(ip, List.of(), batch.toString());
+    }
+  }
+
+  /** Kills the namespace holders and waits (bounded) until they are gone. */
+  private static void stopHolders(java.util.Collection<Process> holders) {
+    holders.forEach(Process::destroyForcibly);
+    long deadline = System.nanoTime() + NAMESPACE_WAIT.toNanos();
+    for (Process p : holders) {
+      try {
+        p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
     }
   }
 
@@ -134,11 +181,44 @@ public final class SandboxNet implements NodeNetwork {
             + ")");
   }
 
-  private static void ipBatch(String ip, List<String> prefix, String commands) {
+  /**
+   * Runs {@code ip -batch -}; on failure, names the batch line that failed and what ip said of it
+   * ("RTNETLINK answers: File exists"), not only ip's last line ("Command failed -:1").
+   */
+  static void ipBatch(String ip, List<String> prefix, String commands) {
     var argv = new ArrayList<>(prefix);
     argv.addAll(List.of(ip, "-batch", "-"));
-    Exec.run(argv, commands, Duration.ofSeconds(10)).orThrow();
+    Exec.Result r = Exec.run(argv, commands, Duration.ofSeconds(10));
+    if (!r.ok()) {
+      throw new IllegalStateException(batchFailure(commands, r));
+    }
   }
+
+  static String batchFailure(String commands, Exec.Result r) {
+    String[] lines = commands.split("\n");
+    String[] out = r.output().strip().split("\n");
+    String failed = null;
+    String why = null;
+    for (int i = 0; i < out.length; i++) {
+      var m = FAILED_LINE.matcher(out[i].strip());
+      if (m.matches()) {
+        int n = Integer.parseInt(m.group(1));
+        failed = n >= 1 && n <= lines.length ? lines[n - 1] : null;
+        why = i > 0 ? out[i - 1].strip() : null;
+      }
+    }
+    if (failed == null) {
+      return String.join(" ", r.argv())
+          + " exited with "
+          + r.exitCode()
+          + ": "
+          + r.output().strip();
+    }
+    return "ip " + failed + (why == null || why.isEmpty() ? "" : ": " + why);
+  }
+
+  private static final java.util.regex.Pattern FAILED_LINE =
+      java.util.regex.Pattern.compile("Command failed -:(\\d+)");
 
   @Override
   public List<NodeAddress> addresses() {
@@ -171,9 +251,18 @@ public final class SandboxNet implements NodeNetwork {
     return holders.get(nodeId).pid();
   }
 
+  /**
+   * Kills the namespace holders, waits for them, and deletes the bridge and every node's veth, so
+   * that the next run of this process can build the same names at once.
+   */
   @Override
   public void close() {
-    holders.values().forEach(Process::destroyForcibly);
-    Exec.run(List.of(Tool.IP.require().toString(), "link", "del", BRIDGE));
+    stopHolders(holders.values());
+    try {
+      removeLinks(Tool.IP.require().toString());
+    } catch (RuntimeException e) {
+      // The next create() removes what is left and names what it cannot.
+      System.err.println("faultline: sandbox teardown: " + e.getMessage());
+    }
   }
 }

@@ -45,6 +45,18 @@ class SandboxTest {
   }
 
   @Test
+  void theNetworkIsBuiltAgainRightAfterATeardownAndOverWhatAKilledRunLeft() throws Exception {
+    String output = runScenario("recreate");
+    assertThat(output)
+        .contains("CHECK recreate-1 ok")
+        .contains("CHECK recreate-2 ok")
+        .contains("CHECK recreate-3 ok")
+        .contains("CHECK recreate-4 ok")
+        .doesNotContain("FAIL")
+        .contains("DONE failures=0");
+  }
+
+  @Test
   void killPauseResumeAndRestartActOnTheNodeProcessItself() throws Exception {
     String output = runScenario("process");
     assertThat(output)

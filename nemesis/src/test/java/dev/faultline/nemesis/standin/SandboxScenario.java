@@ -41,6 +41,9 @@ public final class SandboxScenario {
       System.exit(NetworkSandbox.reexecInside(args));
     }
     Path dir = Path.of(args[1]);
+    if (args[0].equals("recreate")) {
+      System.exit(recreate());
+    }
     int failures;
     SandboxNet network;
     try {
@@ -67,6 +70,32 @@ public final class SandboxScenario {
     }
     System.out.println("DONE failures=" + failures);
     System.exit(failures == 0 ? 0 : 1);
+  }
+
+  /**
+   * One process builds and tears down the sandbox's network again and again, as {@code faultline
+   * test --test-count N} does, including over links a killed run left behind.
+   */
+  private static int recreate() {
+    String ip = dev.faultline.nemesis.os.Tool.IP.require().toString();
+    for (int round = 1; round <= 4; round++) {
+      if (round == 3) {
+        // What a run that died before its close() leaves: a node's veth and the bridge.
+        dev.faultline.nemesis.os.Exec.run(
+                List.of(ip, "link", "add", "vfl1", "type", "veth", "peer", "name", "stray1"))
+            .orThrow();
+        dev.faultline.nemesis.os.Exec.run(List.of(ip, "link", "add", "fl0", "type", "bridge"))
+            .orThrow();
+      }
+      try (SandboxNet network = SandboxNet.create(IDS)) {
+        System.out.println("CHECK recreate-" + round + " ok " + network.addresses().size());
+      } catch (RuntimeException e) {
+        System.out.println("FAIL recreate-" + round + ": " + e.getMessage());
+        return 1;
+      }
+    }
+    System.out.println("DONE failures=0");
+    return 0;
   }
 
   private void network() throws IOException {
