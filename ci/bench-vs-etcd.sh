@@ -168,6 +168,7 @@ fi
 work=$(mktemp -d "$data_dir/bench-vs-etcd.XXXXXX")
 
 echo "machine: $(nproc) cores, $(java -version 2>&1 | sed -n 1p), $(etcd --version | sed -n 1p), $(date -u +%Y-%m-%dT%H:%MZ)"
+load_start=$(cut -d' ' -f1 /proc/loadavg)
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "data: $work ($(df -T "$work" | awk 'NR == 2 { print $2 " on " $1 }')${slow_kind:+, $slow_kind adding $slow_ms ms})"
 java -jar "$jar" bench fsync --dir "$work" --count 2000 --max-time 20s | tee "$work/fsync.txt" | sed 's/^/  /'
@@ -239,6 +240,7 @@ for protocol in http grpc; do
 done
 
 echo
+load_end=$(cut -d' ' -f1 /proc/loadavg)
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sed -n 's/^fsync in [^:]*: /fsync: /p' "$work/fsync.txt"
 echo "summary (ops/s, p50/p99 ms):"
@@ -279,3 +281,9 @@ awk -v many="$in_flight $high" '
       }
     }
   }' "$work/results.txt"
+
+if awk -v a="$load_start" -v b="$load_end" -v n="$(nproc)" 'BEGIN { exit !(a > n || b > n) }'; then
+  echo
+  echo "note: the machine was busy (load average $load_start at start, $load_end at end, on $(nproc) cores);"
+  echo "      other work shared the cores, so these figures cannot show whether a target is met."
+fi

@@ -37,10 +37,9 @@ public final class BenchKvCommand {
 
   @Option(
       names = "--system",
-      defaultValue = "faultline",
       description =
-          "faultline or etcd (default ${DEFAULT-VALUE}). etcd over HTTP is its v3 JSON gateway,"
-              + " over gRPC its native API; GETs are linearizable on both systems.")
+          "faultline or etcd (default faultline). etcd over HTTP is its v3 JSON gateway, over"
+              + " gRPC its native API; GETs are linearizable on both systems.")
   String system;
 
   @Option(names = "--etcd", description = "Same as --system etcd.")
@@ -127,8 +126,8 @@ public final class BenchKvCommand {
   /** Runs the load and prints its figures; exit 0, or 3 when no operation succeeded. */
   int run(PrintWriter out) throws IOException, InterruptedException {
     // Every option is checked here, before a cluster is started for the run.
-    KvLoad.Store store = KvLoad.Store.parse(system);
-    if (etcd && store != KvLoad.Store.ETCD) {
+    KvLoad.Store store = system == null ? KvLoad.Store.FAULTLINE : KvLoad.Store.parse(system);
+    if (etcd && system != null && store != KvLoad.Store.ETCD) {
       throw new IllegalArgumentException(
           "--etcd and --system " + system + " contradict each other; give one of them");
     }

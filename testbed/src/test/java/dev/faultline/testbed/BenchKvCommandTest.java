@@ -51,6 +51,14 @@ class BenchKvCommandTest {
   }
 
   @Test
+  void theEtcdFlagAloneMeansEtcd() {
+    assertThat(refusal("bench", "--etcd"))
+        .isEqualTo(
+            "faultline bench: --system etcd needs --target with the etcd members' client"
+                + " addresses");
+  }
+
+  @Test
   void etcdFlagAndAnotherSystemContradict() {
     assertThat(refusal("bench", "--etcd", "--system", "faultline", "--target", "http://h:1"))
         .isEqualTo(
