@@ -1,60 +1,184 @@
 #!/usr/bin/env bash
-# Faultline against etcd, same machine, same load, one run: a 3-node etcd and a 3-node Faultline
-# on loopback, each driven by `faultline bench` (PUT with 64 in flight, then linearizable GET with
-# 64 in flight; 32-byte keys, 256-byte values), then both results and the ratios are printed.
-# Everything started here is stopped on exit.
+# Faultline against etcd, same machine, same load generator, one run: a 3-node etcd and a 3-node
+# Faultline on loopback, each driven by `faultline bench` (32-byte keys, 256-byte values):
+#
+#   - HTTP:  PUT and linearizable GET against Faultline's HTTP API and etcd's v3 JSON gateway;
+#   - gRPC:  PUT and linearizable GET against Faultline's gRPC API and etcd's native gRPC API;
+#
+# each at IN_FLIGHT operations in flight (64), again at HIGH_IN_FLIGHT when set (e.g. 256), and
+# with one client and one operation at a time (the one-client latency). Before the clusters start it
+# times 4 KiB append + fdatasync in the data directory (`faultline bench fsync`), so the disk's cost
+# is measured in the same run. Then every figure, the ratios and whether each target is met.
+# Everything started here is stopped on exit, by pid.
 #
 # Each measurement follows a warm-up under the same load (not counted), 30 s by default: a fresh
 # JVM spends much of its first seconds compiling (C2 took about 38% of this 2-core machine's CPU in
 # the first 20 s of a PUT load), so a short warm-up measures the compiler rather than the store.
 # Both systems get the same warm-up.
 #
-# Environment: FAULTLINE_JAR (default testbed/target/faultline.jar), DURATION (30s), WARMUP (30s),
-# CONCURRENCY (64), ETCD_BASE_PORT (23790), FAULTLINE_BASE_PORT (28080), KEEP=1 keeps the work dir.
+# Environment:
+#   FAULTLINE_JAR   default testbed/target/faultline.jar
+#   DURATION        measured time per measurement (30s); WARMUP unmeasured time before it (30s)
+#   IN_FLIGHT       operations in flight (64; CONCURRENCY is read too, for older callers)
+#   HIGH_IN_FLIGHT  a second table at this many in flight (unset: none), e.g. 256
+#   ONE_DURATION, ONE_WARMUP   the one-client measurements (10s each; the servers are warm by then)
+#   CHANNELS        gRPC channels the load shares (1, the same for both systems)
+#   DATA_DIR        where both clusters keep their data (default: $TMPDIR or /tmp), e.g. a slow disk
+#   SLOW_DISK_MS    put both clusters' data (and the fsync probe) on a slowed disk, torn down at exit:
+#                   where the kernel has dm-delay, a loop device behind it adding this many whole ms
+#                   to every I/O; otherwise ci/slowfs (a FUSE passthrough, built here) adding this
+#                   many ms (0.4 is fine) to every fsync and fdatasync. Needs root.
+#   ETCD_BASE_PORT (23790), FAULTLINE_BASE_PORT (28080), KEEP=1 keeps the work dir.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 jar=${FAULTLINE_JAR:-$root/testbed/target/faultline.jar}
 duration=${DURATION:-30s}
 warmup=${WARMUP:-30s}
-concurrency=${CONCURRENCY:-64}
+in_flight=${IN_FLIGHT:-${CONCURRENCY:-64}}
+high=${HIGH_IN_FLIGHT:-}
+one_duration=${ONE_DURATION:-10s}
+one_warmup=${ONE_WARMUP:-10s}
+channels=${CHANNELS:-1}
+data_dir=${DATA_DIR:-${TMPDIR:-/tmp}}
+slow_ms=${SLOW_DISK_MS:-}
 etcd_base=${ETCD_BASE_PORT:-23790}
 fl_base=${FAULTLINE_BASE_PORT:-28080}
 
-if [[ ! -f "$jar" ]]; then
-  echo "bench-vs-etcd: $jar not found: build it with 'mvn -B -q -pl testbed -am package -DskipTests'" >&2
+die() {
+  echo "bench-vs-etcd: $*" >&2
   exit 3
+}
+
+# Seconds in a duration written as N, Ns or Nm (the forms these options take here).
+seconds() {
+  case $1 in
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+  esac
+}
+for d in "$duration" "$warmup" "$one_duration" "$one_warmup"; do
+  [[ $d =~ ^[0-9]+[sm]?$ ]] || die "duration '$d': write N, Ns or Nm (e.g. 30s)"
+done
+[[ $in_flight =~ ^[1-9][0-9]*$ ]] || die "IN_FLIGHT=$in_flight: write a positive number"
+[[ -z $high || $high =~ ^[1-9][0-9]*$ ]] || die "HIGH_IN_FLIGHT=$high: write a positive number"
+[[ -z $slow_ms || $slow_ms =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "SLOW_DISK_MS=$slow_ms: write milliseconds, e.g. 1 or 0.4"
+[[ -d $data_dir ]] || die "DATA_DIR=$data_dir: not a directory; create it first"
+
+if [[ ! -f "$jar" ]]; then
+  die "$jar not found: build it with 'mvn -B -q -pl testbed -am package -DskipTests'"
 fi
 
 if ! command -v etcd >/dev/null; then
   if [[ $(id -u) -ne 0 ]]; then
-    echo "bench-vs-etcd: etcd is not installed; run as root to install Debian's etcd-server" >&2
-    exit 3
+    die "etcd is not installed; run as root to install Debian's etcd-server"
   fi
   echo "installing etcd-server from Debian's packages"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq etcd-server etcd-client >/dev/null
 fi
 
-work=$(mktemp -d /tmp/bench-vs-etcd.XXXXXX)
+# The slow disk is checked before anything starts, so a refusal leaves nothing behind.
+slow_kind=""
+if [[ -n $slow_ms ]]; then
+  [[ $(id -u) -eq 0 ]] || die "SLOW_DISK_MS needs root (a loop device and dm-delay, or a FUSE mount)"
+  if command -v dmsetup >/dev/null && { dmsetup targets 2>/dev/null | grep -q '^delay' ||
+    { modprobe dm_delay 2>/dev/null && dmsetup targets 2>/dev/null | grep -q '^delay'; }; }; then
+    [[ $slow_ms =~ ^[0-9]+$ ]] || die "SLOW_DISK_MS=$slow_ms: dm-delay takes whole milliseconds"
+    slow_kind=dm-delay
+  elif [[ -c /dev/fuse ]] && grep -qw fuse /proc/filesystems; then
+    # No dm-delay in this kernel: a FUSE passthrough that delays each sync instead.
+    if ! command -v fusermount3 >/dev/null || ! pkg-config --exists fuse3 2>/dev/null ||
+      ! command -v gcc >/dev/null; then
+      echo "installing fuse3, libfuse3-dev, pkg-config and gcc from Debian's packages (for ci/slowfs)"
+      apt-get update -qq
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fuse3 libfuse3-dev pkg-config gcc >/dev/null
+    fi
+    slow_kind=slowfs
+  else
+    die "SLOW_DISK_MS: this kernel has neither dm-delay ('dmsetup targets' lists no delay) nor FUSE; put DATA_DIR on a slow device instead"
+  fi
+fi
+
+work=""
+loop_dev=""
+dm_name=""
+mnt=""
+slow_base=""
+slowfs_pid=""
 etcd_pids=()
 cleanup() {
   set +e
   for p in "${etcd_pids[@]}"; do kill -TERM "$p" 2>/dev/null; done
   for p in "${etcd_pids[@]}"; do wait "$p" 2>/dev/null; done
-  if [[ -f "$work/faultline/cluster.json" ]]; then
+  if [[ -n $work && -f "$work/faultline/cluster.json" ]]; then
     java -jar "$jar" cluster down --data "$work/faultline" >/dev/null
   fi
-  if [[ "${KEEP:-0}" == 1 ]]; then echo "kept $work"; else rm -rf "$work"; fi
+  if [[ -n $work ]]; then
+    if [[ "${KEEP:-0}" == 1 && -z $mnt ]]; then echo "kept $work"; else rm -rf "$work"; fi
+  fi
+  if [[ -n $slowfs_pid ]]; then
+    fusermount3 -u "$mnt"
+    for _ in $(seq 1 50); do kill -0 "$slowfs_pid" 2>/dev/null || break; sleep 0.1; done
+    kill -TERM "$slowfs_pid" 2>/dev/null
+    wait "$slowfs_pid" 2>/dev/null
+  elif [[ -n $mnt ]]; then
+    umount "$mnt"
+    rmdir "$mnt"
+  fi
+  [[ -n $dm_name ]] && dmsetup remove "$dm_name"
+  [[ -n $loop_dev ]] && losetup -d "$loop_dev"
+  [[ -n ${slow_img:-} ]] && rm -f "$slow_img"
+  [[ -n $slow_base ]] && rm -rf "$slow_base"
 }
 trap cleanup EXIT INT TERM
 
-# etcd: member i serves clients on etcd_base+i-1 and peers on etcd_base+100+i-1.
+if [[ $slow_kind == dm-delay ]]; then
+  # A 4 GiB sparse file on DATA_DIR, as a loop device, behind dm-delay, as ext4, mounted.
+  slow_img=$(mktemp "$data_dir/bench-vs-etcd-disk.XXXXXX")
+  truncate -s 4G "$slow_img"
+  loop_dev=$(losetup --find --show "$slow_img")
+  sectors=$(blockdev --getsz "$loop_dev")
+  dm_name=bench-vs-etcd-$$
+  dmsetup create "$dm_name" --table "0 $sectors delay $loop_dev 0 $slow_ms"
+  mkfs.ext4 -q "/dev/mapper/$dm_name"
+  mnt=$(mktemp -d /tmp/bench-vs-etcd-mnt.XXXXXX)
+  mount "/dev/mapper/$dm_name" "$mnt"
+  data_dir=$mnt
+elif [[ $slow_kind == slowfs ]]; then
+  # DATA_DIR/…/src seen through ci/slowfs at DATA_DIR/…/mnt, each sync held SLOW_DISK_MS longer.
+  slow_base=$(mktemp -d "$data_dir/bench-vs-etcd-slowfs.XXXXXX")
+  mkdir "$slow_base/src" "$slow_base/mnt"
+  # shellcheck disable=SC2046 # pkg-config prints several flags
+  gcc -O2 -Wall -o "$slow_base/slowfs" "$root/ci/slowfs/slowfs.c" $(pkg-config --cflags --libs fuse3)
+  micros=$(awk -v ms="$slow_ms" 'BEGIN { printf "%d", ms * 1000 + 0.5 }')
+  "$slow_base/slowfs" "$slow_base/src" "$slow_base/mnt" "$micros" -f -o max_threads=64 \
+    >"$slow_base/slowfs.log" 2>&1 &
+  slowfs_pid=$!
+  mnt=$slow_base/mnt
+  for _ in $(seq 1 50); do
+    grep -q " $mnt fuse" /proc/mounts && break
+    sleep 0.1
+  done
+  grep -q " $mnt fuse" /proc/mounts || die "ci/slowfs did not mount $mnt; see $slow_base/slowfs.log"
+  data_dir=$mnt
+fi
+
+work=$(mktemp -d "$data_dir/bench-vs-etcd.XXXXXX")
+
+echo "machine: $(nproc) cores, $(java -version 2>&1 | sed -n 1p), $(etcd --version | sed -n 1p), $(date -u +%Y-%m-%dT%H:%MZ)"
+load_start=$(cut -d' ' -f1 /proc/loadavg)
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "data: $work ($(df -T "$work" | awk 'NR == 2 { print $2 " on " $1 }')${slow_kind:+, $slow_kind adding $slow_ms ms})"
+java -jar "$jar" bench fsync --dir "$work" --count 2000 --max-time 20s | tee "$work/fsync.txt" | sed 's/^/  /'
+
+# etcd: member i serves clients (gRPC and the JSON gateway on one port) on etcd_base+i-1 and
+# peers on etcd_base+100+i-1.
 cluster=""
 for i in 1 2 3; do
   cluster+="${cluster:+,}e$i=http://127.0.0.1:$((etcd_base + 100 + i - 1))"
 done
-etcd_targets=()
 for i in 1 2 3; do
   client=$((etcd_base + i - 1))
   peer=$((etcd_base + 100 + i - 1))
@@ -65,57 +189,106 @@ for i in 1 2 3; do
     --initial-cluster "$cluster" --initial-cluster-state new --initial-cluster-token bench-vs-etcd \
     >"$work/etcd/e$i/etcd.log" 2>&1 &
   etcd_pids+=($!)
-  etcd_targets+=(--target "http://127.0.0.1:$client")
 done
 for _ in $(seq 1 120); do
   if curl -sf "http://127.0.0.1:$etcd_base/health" | grep -q '"true"'; then break; fi
   sleep 0.5
 done
 curl -sf "http://127.0.0.1:$etcd_base/health" | grep -q '"true"' || {
-  echo "bench-vs-etcd: etcd did not become healthy; see $work/etcd/*/etcd.log" >&2
-  KEEP=1
-  exit 3
+  [[ -z $mnt ]] && KEEP=1 # keep the work dir for its logs, unless it lives on the slow disk
+  die "etcd did not become healthy; see $work/etcd/*/etcd.log"
 }
-etcd_version=$(etcd --version | sed -n 1p)
 
 java -jar "$jar" cluster up --data "$work/faultline" --base-port "$fl_base" >"$work/faultline-up.txt"
-fl_targets=()
-for i in 1 2 3; do fl_targets+=(--target "http://127.0.0.1:$((fl_base + i - 1))"); done
 
-run() { # system mix target-args...
-  local system=$1 mix=$2
-  shift 2
-  local extra=()
-  [[ $system == etcd ]] && extra=(--etcd)
-  java -jar "$jar" bench "${extra[@]}" "$@" --mix "$mix" --concurrency "$concurrency" \
-    --duration "$duration" --warmup "$warmup" | tee -a "$work/results.txt" | sed 's/^/  /'
+# targets SYSTEM PROTOCOL: the --target arguments of one system for one protocol.
+targets() {
+  local i
+  for i in 1 2 3; do
+    case $1-$2 in
+      etcd-http) echo "--target http://127.0.0.1:$((etcd_base + i - 1))" ;;
+      etcd-grpc) echo "--target 127.0.0.1:$((etcd_base + i - 1))" ;;
+      faultline-http) echo "--target http://127.0.0.1:$((fl_base + i - 1))" ;;
+      faultline-grpc) echo "--target 127.0.0.1:$((fl_base + 100 + i - 1))" ;;
+    esac
+  done
 }
 
-echo "machine: $(nproc) cores, $(java -version 2>&1 | sed -n 1p), $etcd_version, $(date -u +%Y-%m-%dT%H:%MZ)"
-for mix in put get; do
-  echo "== etcd $mix"
-  run etcd "$mix" "${etcd_targets[@]}"
-  echo "== faultline $mix"
-  run faultline "$mix" "${fl_targets[@]}"
+run() { # system protocol mix in-flight duration warmup
+  local system=$1 protocol=$2 mix=$3 n=$4 dur=$5 warm=$6
+  local bound=$(($(seconds "$dur") + $(seconds "$warm") + 180))
+  echo "== $system $protocol $mix, $n in flight"
+  # One failed measurement (e.g. a leader lost under load) is reported and shows as missing in the
+  # summary; the others still run.
+  # shellcheck disable=SC2046 # the target list is meant to split into words
+  if ! timeout --kill-after=10 "$bound" java -jar "$jar" bench --system "$system" \
+    --protocol "$protocol" $(targets "$system" "$protocol") --mix "$mix" --in-flight "$n" \
+    --channels "$channels" --duration "$dur" --warmup "$warm" 2>&1 |
+    tee -a "$work/results.txt" | sed 's/^/  /'; then
+    echo "  ($system $protocol $mix at $n in flight failed: no figure)"
+  fi
+}
+
+for n in "$in_flight" ${high:+"$high"}; do
+  for protocol in http grpc; do
+    for mix in put get; do
+      run etcd "$protocol" "$mix" "$n" "$duration" "$warmup"
+      run faultline "$protocol" "$mix" "$n" "$duration" "$warmup"
+    done
+  done
+done
+for protocol in http grpc; do
+  for mix in put get; do
+    run etcd "$protocol" "$mix" 1 "$one_duration" "$one_warmup"
+    run faultline "$protocol" "$mix" 1 "$one_duration" "$one_warmup"
+  done
 done
 
 echo
+load_end=$(cut -d' ' -f1 /proc/loadavg)
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+sed -n 's/^fsync in [^:]*: /fsync: /p' "$work/fsync.txt"
 echo "summary (ops/s, p50/p99 ms):"
-awk '
-  /^RESULT/ {
+awk -v many="$in_flight $high" '
+  /^RESULT system=/ {
+    delete f
     for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    key = f["system"] "-" f["mix"]
+    key = f["system"] "-" f["protocol"] "-" f["mix"] "-" f["in_flight"]
     ops[key] = f["ops_per_sec"]; p50[key] = f["p50_ms"]; p99[key] = f["p99_ms"]
-    printf "  %-10s %-4s %10s ops/s  p50 %8s  p99 %8s  errors %s\n", f["system"], f["mix"], f["ops_per_sec"], f["p50_ms"], f["p99_ms"], f["errors"]
+    printf "  %-10s %-5s %-4s %4s in flight %9s ops/s  p50 %8s  p99 %8s  errors %s\n", f["system"], f["protocol"], f["mix"], f["in_flight"], f["ops_per_sec"], f["p50_ms"], f["p99_ms"], f["errors"]
   }
   END {
-    split("put get", mixes, " ")
-    for (m in mixes) {
-      x = mixes[m]
-      if (ops["etcd-" x] > 0) {
-        ratio = ops["faultline-" x] / ops["etcd-" x]
-        met = (ratio >= 2 && p99["faultline-" x] + 0 <= p99["etcd-" x] + 0) ? "met" : "not met"
-        printf "  %s: faultline/etcd throughput %.2fx, p99 %s ms vs %s ms (target >= 2x at no worse p99: %s)\n", x, ratio, p99["faultline-" x], p99["etcd-" x], met
+    split(many, ns, " "); split("http grpc", protocols, " "); split("put get", mixes, " ")
+    against["http"] = "etcd JSON gateway"; against["grpc"] = "etcd native gRPC"
+    for (a = 1; a in ns; a++) {
+      print ""
+      printf "ratios at %s in flight (faultline / etcd, throughput):\n", ns[a]
+      for (b = 1; b in protocols; b++) {
+        for (c = 1; c in mixes; c++) {
+          fl = "faultline-" protocols[b] "-" mixes[c] "-" ns[a]; et = "etcd-" protocols[b] "-" mixes[c] "-" ns[a]
+          if (!(fl in ops) || !(et in ops) || ops[et] + 0 == 0) {
+            printf "  %-4s %-3s vs %-17s: missing a figure; target >= 2x at no worse p99: not met\n", protocols[b], toupper(mixes[c]), against[protocols[b]]
+            continue
+          }
+          ratio = ops[fl] / ops[et]
+          met = (ratio >= 2 && p99[fl] + 0 <= p99[et] + 0) ? "met" : "not met"
+          printf "  %-4s %-3s vs %-17s: %.2fx (%s vs %s ops/s), p99 %s vs %s ms; target >= 2x at no worse p99: %s\n", protocols[b], toupper(mixes[c]), against[protocols[b]], ratio, ops[fl], ops[et], p99[fl], p99[et], met
+        }
+      }
+    }
+    print ""
+    print "one client, one op at a time (p50 / p99 ms; faultline target p50 <= 0.5 ms):"
+    for (b = 1; b in protocols; b++) {
+      for (c = 1; c in mixes; c++) {
+        fl = "faultline-" protocols[b] "-" mixes[c] "-1"; et = "etcd-" protocols[b] "-" mixes[c] "-1"
+        met = (fl in p50 && p50[fl] + 0 <= 0.5) ? "met" : "not met"
+        printf "  %-4s %-3s: faultline %s / %s, etcd %s / %s; target p50 <= 0.5 ms: %s\n", protocols[b], toupper(mixes[c]), p50[fl], p99[fl], p50[et], p99[et], met
       }
     }
   }' "$work/results.txt"
+
+if awk -v a="$load_start" -v b="$load_end" -v n="$(nproc)" 'BEGIN { exit !(a > n || b > n) }'; then
+  echo
+  echo "note: the machine was busy (load average $load_start at start, $load_end at end, on $(nproc) cores);"
+  echo "      other work shared the cores, so these figures cannot show whether a target is met."
+fi

@@ -6,17 +6,21 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code faultline bench}: measurements of speed, printed with their setup. Without a subcommand it
- * runs the key-value load of {@link BenchKvCommand} against Faultline (or etcd).
+ * runs the key-value load of {@link BenchKvCommand} against Faultline (or etcd), over HTTP or gRPC.
  */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
       "Measure speed (figures for docs/PERFORMANCE.md). Without a subcommand: a key-value load"
-          + " against Faultline's HTTP API (or etcd's with --etcd), ops/s and latency"
-          + " percentiles; without --target on a 3-node cluster started for the run."
+          + " against Faultline (or etcd with --system etcd) over HTTP or gRPC (--protocol), ops/s"
+          + " and latency percentiles; without --target on a 3-node cluster started for the run."
     },
-    subcommands = {BenchHistoryCommand.class, BenchCheckerCommand.class})
+    subcommands = {
+      BenchHistoryCommand.class,
+      BenchCheckerCommand.class,
+      dev.faultline.testbed.bench.FsyncCommand.class
+    })
 public final class BenchCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -4,7 +4,6 @@ import dev.faultline.testbed.bench.KvLoad;
 import dev.faultline.testbed.cluster.ProcessCluster;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -20,30 +19,51 @@ import picocli.CommandLine.Option;
 
 /**
  * The options and the run of {@code faultline bench} without a subcommand: a closed-loop key-value
- * load (by default 32-byte keys, 256-byte values, 64 in flight) against Faultline's HTTP API or
- * etcd's JSON gateway, printing ops/s and latency percentiles. Without {@code --target} it starts a
- * local 3-node cluster in a temporary directory and stops it afterwards.
+ * load (by default 32-byte keys, 256-byte values, 64 in flight) against Faultline or etcd, over
+ * HTTP (etcd: its JSON gateway) or gRPC (etcd: its native API), printing ops/s and latency
+ * percentiles. Without {@code --target} it starts a local 3-node cluster in a temporary directory
+ * and stops it afterwards.
  */
 public final class BenchKvCommand {
 
   @Option(
       names = "--target",
-      paramLabel = "URL",
+      paramLabel = "ADDRESS",
       description =
-          "A node's base URL, e.g. http://127.0.0.1:18080 (repeatable; the leader is found among"
-              + " them). None: start a local cluster for the run.")
-  List<URI> targets = new ArrayList<>();
+          "A server: over HTTP its base URL, e.g. http://127.0.0.1:18080; over gRPC HOST:PORT,"
+              + " e.g. 127.0.0.1:18180 (repeatable; the leader is found among them). None: start"
+              + " a local Faultline cluster for the run.")
+  List<String> targets = new ArrayList<>();
 
   @Option(
-      names = "--etcd",
-      description = "The targets are etcd members (v3 JSON gateway, linearizable ranges).")
+      names = "--system",
+      description =
+          "faultline or etcd (default faultline). etcd over HTTP is its v3 JSON gateway, over"
+              + " gRPC its native API; GETs are linearizable on both systems.")
+  String system;
+
+  @Option(names = "--etcd", description = "Same as --system etcd.")
   boolean etcd;
 
   @Option(
-      names = "--concurrency",
+      names = "--protocol",
+      defaultValue = "http",
+      description = "http or grpc (default ${DEFAULT-VALUE}).")
+  String protocol;
+
+  @Option(
+      names = {"--in-flight", "--concurrency"},
       defaultValue = "64",
-      description = "Operations in flight (default ${DEFAULT-VALUE}).")
-  int concurrency;
+      description = "Operations in flight (default ${DEFAULT-VALUE}); 1 is one client, one op.")
+  int inFlight;
+
+  @Option(
+      names = "--channels",
+      defaultValue = "1",
+      description =
+          "gRPC channels (connections) to the leader that the calls in flight share (default"
+              + " ${DEFAULT-VALUE}); over HTTP each in-flight operation has its own connection.")
+  int channels;
 
   @Option(
       names = "--duration",
@@ -106,11 +126,22 @@ public final class BenchKvCommand {
   /** Runs the load and prints its figures; exit 0, or 3 when no operation succeeded. */
   int run(PrintWriter out) throws IOException, InterruptedException {
     // Every option is checked here, before a cluster is started for the run.
+    KvLoad.Store store = system == null ? KvLoad.Store.FAULTLINE : KvLoad.Store.parse(system);
+    if (etcd && system != null && store != KvLoad.Store.ETCD) {
+      throw new IllegalArgumentException(
+          "--etcd and --system " + system + " contradict each other; give one of them");
+    }
+    if (etcd) {
+      store = KvLoad.Store.ETCD;
+    }
+    KvLoad.Protocol proto = KvLoad.Protocol.parse(protocol);
     KvLoad.Options options =
         new KvLoad.Options(
             targets,
-            etcd,
-            concurrency,
+            store,
+            proto,
+            inFlight,
+            channels,
             warmup,
             duration,
             KvLoad.Mix.parse(mix),
@@ -122,8 +153,9 @@ public final class BenchKvCommand {
     if (!targets.isEmpty()) {
       return measure(out, options);
     }
-    if (etcd) {
-      throw new IllegalArgumentException("--etcd needs --target URL of the etcd members");
+    if (store == KvLoad.Store.ETCD) {
+      throw new IllegalArgumentException(
+          "--system etcd needs --target with the etcd members' client addresses");
     }
     if (basePort < 0 || basePort > 65535 - 203) {
       throw new IllegalArgumentException(
@@ -139,8 +171,11 @@ public final class BenchKvCommand {
       try {
         out.println("started a 3-node cluster in " + dir + " for the run (removed afterwards)");
         out.flush();
-        return measure(
-            out, options.withTargets(cluster.httpUrls().stream().map(URI::create).toList()));
+        List<String> addresses =
+            proto == KvLoad.Protocol.GRPC
+                ? cluster.state().nodes().stream().map(n -> n.grpc()).toList()
+                : cluster.httpUrls();
+        return measure(out, options.withTargets(addresses));
       } finally {
         cluster.down(Duration.ofSeconds(10));
       }
@@ -185,12 +220,14 @@ public final class BenchKvCommand {
     KvLoad.Result r = load.run();
     out.printf(
         Locale.ROOT,
-        "%s at %s: mix %s, %d in flight, %d-byte keys (%d distinct), %d-byte values, %.1f s"
-            + " measured after %d s warm-up%n",
+        "%s over %s at %s: mix %s, %d in flight%s, %d-byte keys (%d distinct), %d-byte values,"
+            + " %.1f s measured after %d s warm-up%n",
         r.system(),
+        o.protocol().name().toLowerCase(Locale.ROOT),
         r.leader(),
         mix,
-        concurrency,
+        o.inFlight(),
+        o.protocol() == KvLoad.Protocol.GRPC ? " on " + o.channels() + " channel(s)" : "",
         keySize,
         keys,
         valueSize,
@@ -214,10 +251,12 @@ public final class BenchKvCommand {
     Histogram h = r.latency();
     out.printf(
         Locale.ROOT,
-        "RESULT system=%s mix=%s ops_per_sec=%.0f p50_ms=%.3f p99_ms=%.3f p999_ms=%.3f"
-            + " max_ms=%.3f errors=%d%n",
+        "RESULT system=%s protocol=%s mix=%s in_flight=%d ops_per_sec=%.0f p50_ms=%.3f"
+            + " p99_ms=%.3f p999_ms=%.3f max_ms=%.3f errors=%d%n",
         r.system(),
+        o.protocol().name().toLowerCase(Locale.ROOT),
         mix,
+        o.inFlight(),
         r.opsPerSecond(),
         ms(h.getValueAtPercentile(50)),
         ms(h.getValueAtPercentile(99)),

@@ -254,8 +254,7 @@ class OptionChecksTest {
   void benchRefusesABadConcurrencyBeforeStartingACluster() {
     Run r = run("bench", "--concurrency", "0", "--duration", "1s", "--warmup", "0s");
     assertThat(r.code()).isEqualTo(ExitCode.ERROR);
-    assertThat(r.err().strip())
-        .isEqualTo("faultline bench: --concurrency must be 1 to 4096, was 0");
+    assertThat(r.err().strip()).isEqualTo("faultline bench: --in-flight must be 1 to 4096, was 0");
     assertThat(r.out()).doesNotContain("started a 3-node cluster");
   }
 

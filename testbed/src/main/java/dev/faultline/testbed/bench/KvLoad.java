@@ -15,9 +15,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop key-value load: {@code concurrency} workers, each with its own connection to the
- * leader, issue one operation at a time for a warm-up and then for the measured duration, bounded
- * also by a total operation count. Latency goes to an HdrHistogram per operation kind.
+ * A closed-loop key-value load with a fixed number of operations in flight, against Faultline or
+ * etcd, over HTTP or gRPC: a warm-up, then the measured duration, bounded also by a total operation
+ * count. Over HTTP each in-flight operation is a worker thread with its own keep-alive connection;
+ * over gRPC it is a slot of {@link GrpcDriver} with one asynchronous call at a time. Both find the
+ * leader first and pick keys the same way; latency goes to an HdrHistogram per operation kind.
  */
 public final class KvLoad {
 
@@ -37,6 +39,53 @@ public final class KvLoad {
                 "--mix '" + s + "' is not one of put, get, put-get-delete");
       };
     }
+
+    /** The operation a worker issues at its {@code step}-th turn. */
+    Op op(int step) {
+      return switch (this) {
+        case PUT -> Op.PUT;
+        case GET -> Op.GET;
+        case PUT_GET_DELETE -> Op.values()[Math.floorMod(step, 3)];
+      };
+    }
+  }
+
+  /** The server under load. */
+  public enum Store {
+    FAULTLINE,
+    ETCD;
+
+    public static Store parse(String s) {
+      return switch (s) {
+        case "faultline" -> FAULTLINE;
+        case "etcd" -> ETCD;
+        default ->
+            throw new IllegalArgumentException(
+                "--system '" + s + "' is not one of faultline, etcd");
+      };
+    }
+  }
+
+  /** How the load speaks to it. */
+  public enum Protocol {
+    HTTP,
+    GRPC;
+
+    public static Protocol parse(String s) {
+      return switch (s) {
+        case "http" -> HTTP;
+        case "grpc" -> GRPC;
+        default ->
+            throw new IllegalArgumentException("--protocol '" + s + "' is not one of http, grpc");
+      };
+    }
+  }
+
+  /** Where the workers report each finished operation. */
+  interface Sink {
+    void ok(Op op, long nanos);
+
+    void error(Op op, String kind);
   }
 
   /** One operation kind. */
@@ -49,13 +98,19 @@ public final class KvLoad {
   /**
    * What to run.
    *
+   * @param targets the servers' addresses: {@code http://HOST:PORT} over HTTP, {@code HOST:PORT}
+   *     over gRPC (normalised to that form)
+   * @param inFlight operations in flight at any time (closed loop)
+   * @param channels gRPC channels (connections) to the leader the in-flight calls share
    * @param keys how many distinct keys the load picks from (uniformly)
    * @param maxOps a bound on measured operations, whatever the duration
    */
   public record Options(
-      List<URI> targets,
-      boolean etcd,
-      int concurrency,
+      List<String> targets,
+      Store store,
+      Protocol protocol,
+      int inFlight,
+      int channels,
       Duration warmup,
       Duration duration,
       Mix mix,
@@ -66,8 +121,7 @@ public final class KvLoad {
       long seed) {
 
     public Options {
-      targets = List.copyOf(targets);
-      targets.forEach(Options::requireNodeUrl);
+      targets = targets.stream().map(t -> normalise(t, protocol)).toList();
       if (duration.isNegative() || duration.isZero()) {
         throw new IllegalArgumentException("--duration must be positive, was " + duration);
       }
@@ -77,8 +131,11 @@ public final class KvLoad {
       if (maxOps < 1) {
         throw new IllegalArgumentException("--max-ops must be at least 1, was " + maxOps);
       }
-      if (concurrency < 1 || concurrency > 4096) {
-        throw new IllegalArgumentException("--concurrency must be 1 to 4096, was " + concurrency);
+      if (inFlight < 1 || inFlight > 4096) {
+        throw new IllegalArgumentException("--in-flight must be 1 to 4096, was " + inFlight);
+      }
+      if (channels < 1 || channels > 64) {
+        throw new IllegalArgumentException("--channels must be 1 to 64, was " + channels);
       }
       if (keySize < 8 || keySize > 1024) {
         throw new IllegalArgumentException("--key-size must be 8 to 1024, was " + keySize);
@@ -92,28 +149,64 @@ public final class KvLoad {
     }
 
     /** The same options against other nodes. */
-    public Options withTargets(List<URI> urls) {
+    public Options withTargets(List<String> addresses) {
       return new Options(
-          urls, etcd, concurrency, warmup, duration, mix, keySize, valueSize, keys, maxOps, seed);
+          addresses, store, protocol, inFlight, channels, warmup, duration, mix, keySize, valueSize,
+          keys, maxOps, seed);
     }
 
-    /** A base URL this load's plain HTTP client can use: http://HOST:PORT with no path. */
-    private static void requireNodeUrl(URI u) {
-      boolean http = "http".equalsIgnoreCase(u.getScheme());
-      String path = u.getRawPath();
-      if (!http
+    /**
+     * A target in the form the protocol's client uses: over HTTP a base URL http://HOST:PORT with
+     * no path; over gRPC HOST:PORT (http://HOST:PORT is accepted and stripped).
+     */
+    static String normalise(String target, Protocol protocol) {
+      String hostPort = target;
+      if (protocol == Protocol.GRPC && target.startsWith("http://")) {
+        hostPort = target.substring("http://".length());
+        if (hostPort.endsWith("/")) {
+          hostPort = hostPort.substring(0, hostPort.length() - 1);
+        }
+      }
+      if (protocol == Protocol.GRPC) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon > 0 && !hostPort.contains("/")) {
+          try {
+            int port = Integer.parseInt(hostPort.substring(colon + 1));
+            if (port > 0 && port <= 65535) {
+              return hostPort;
+            }
+          } catch (NumberFormatException e) {
+            // falls through to the refusal
+          }
+        }
+        throw new IllegalArgumentException(
+            "--target "
+                + target
+                + ": not a gRPC address; write HOST:PORT, e.g. 127.0.0.1:8180 (a node's --grpc"
+                + " address, or an etcd member's client port)");
+      }
+      URI u;
+      try {
+        u = new URI(target);
+      } catch (java.net.URISyntaxException e) {
+        u = null;
+      }
+      String path = u == null ? null : u.getRawPath();
+      if (u == null
+          || !"http".equalsIgnoreCase(u.getScheme())
           || u.getHost() == null
           || u.getPort() > 65535
           || (path != null && !path.isEmpty() && !path.equals("/"))
           || u.getRawQuery() != null) {
         throw new IllegalArgumentException(
             "--target "
-                + u
+                + target
                 + ": not a node's base URL; write http://HOST:PORT, e.g. http://127.0.0.1:8080"
-                + ("https".equalsIgnoreCase(u.getScheme())
+                + (u != null && "https".equalsIgnoreCase(u.getScheme())
                     ? " (the load speaks plain HTTP only)"
                     : ""));
       }
+      return "http://" + u.getHost() + ":" + (u.getPort() < 0 ? 80 : u.getPort());
     }
   }
 
@@ -122,7 +215,7 @@ public final class KvLoad {
 
   /** The measured outcome. */
   public record Result(
-      String system, URI leader, Options options, double seconds, List<OpStats> ops) {
+      String system, String leader, Options options, double seconds, List<OpStats> ops) {
 
     public long totalOk() {
       return ops.stream().mapToLong(OpStats::ok).sum();
@@ -145,24 +238,30 @@ public final class KvLoad {
   }
 
   private final Options options;
-  private final KvProtocol protocol;
   private final byte[] value;
+  private final List<String> keyNames;
   private final Map<Op, Recorder> latency = new EnumMap<>(Op.class);
   private final Map<Op, LongAdder> ok = new EnumMap<>(Op.class);
   private final Map<Op, LongAdder> errors = new EnumMap<>(Op.class);
   private final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
   private final AtomicLong measured = new AtomicLong();
+  private final Sink sink = new Counting();
   private volatile boolean measuring;
   private volatile boolean stop;
+  private double seconds;
 
   public KvLoad(Options options) {
     this.options = options;
-    this.protocol = options.etcd() ? new KvProtocol.Etcd() : new KvProtocol.Faultline();
     this.value = new byte[options.valueSize()];
     new SplittableRandom(options.seed()).nextBytes(value);
     for (int i = 0; i < value.length; i++) {
       value[i] = (byte) ('a' + (value[i] & 0x0f)); // printable, for people who look at the store
     }
+    List<String> names = new ArrayList<>(options.keys());
+    for (int k = 0; k < options.keys(); k++) {
+      names.add(key(k));
+    }
+    this.keyNames = List.copyOf(names);
     for (Op op : Op.values()) {
       latency.put(op, new Recorder(3));
       ok.put(op, new LongAdder());
@@ -192,19 +291,45 @@ public final class KvLoad {
 
   /** Finds the leader, prefills the keys a read needs, warms up, then measures. */
   public Result run() throws IOException, InterruptedException {
-    int timeout = 10_000;
-    URI leader = protocol.leader(options.targets(), timeout);
-    if (options.mix() != Mix.PUT) {
-      prefill(leader, timeout);
+    Duration timeout = Duration.ofSeconds(10);
+    int prefill = options.mix() == Mix.PUT ? 0 : Math.min(options.keys(), 100_000);
+    if (options.protocol() == Protocol.GRPC) {
+      GrpcKv kv = options.store() == Store.ETCD ? new GrpcKv.Etcd() : new GrpcKv.Faultline();
+      String leader = kv.leader(options.targets(), timeout);
+      try (GrpcDriver driver =
+          new GrpcDriver(kv, leader, options.channels(), timeout, keyNames, value)) {
+        driver.prefill(prefill, Duration.ofMinutes(2));
+        driver.start(options.inFlight(), options.mix(), options.keys(), options.seed(), sink);
+        List<OpStats> stats = measure();
+        driver.stop(timeout.plusSeconds(1));
+        return new Result(kv.name(), leader, options, seconds, stats);
+      }
     }
+    KvProtocol protocol =
+        options.store() == Store.ETCD ? new KvProtocol.Etcd() : new KvProtocol.Faultline();
+    List<URI> targets = options.targets().stream().map(URI::create).toList();
+    URI leader = protocol.leader(targets, (int) timeout.toMillis());
+    prefill(protocol, leader, (int) timeout.toMillis(), prefill);
     List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < options.concurrency(); w++) {
+    for (int w = 0; w < options.inFlight(); w++) {
       long seed = options.seed() * 1_000_003L + w;
-      Thread t = new Thread(() -> work(leader, timeout, seed), "bench-worker-" + w);
+      Thread t =
+          new Thread(
+              () -> work(protocol, leader, (int) timeout.toMillis(), seed), "bench-worker-" + w);
       t.setDaemon(true);
       workers.add(t);
       t.start();
     }
+    List<OpStats> stats = measure();
+    stop = true;
+    for (Thread t : workers) {
+      t.join(timeout.toMillis() + 1000L);
+    }
+    return new Result(protocol.name(), leader.toString(), options, seconds, stats);
+  }
+
+  /** Waits out the warm-up, forgets it, then measures for the duration or up to maxOps. */
+  private List<OpStats> measure() throws InterruptedException {
     sleepUntil(System.nanoTime() + options.warmup().toNanos());
     latency.values().forEach(Recorder::reset);
     ok.values().forEach(LongAdder::reset);
@@ -217,7 +342,7 @@ public final class KvLoad {
       sleepUntil(Math.min(end, System.nanoTime() + 50_000_000L));
     }
     measuring = false;
-    double seconds = (System.nanoTime() - start) / 1e9;
+    seconds = (System.nanoTime() - start) / 1e9;
     List<OpStats> stats = new ArrayList<>();
     for (Op op : Op.values()) {
       Histogram h = latency.get(op).getIntervalHistogram();
@@ -227,18 +352,34 @@ public final class KvLoad {
         stats.add(new OpStats(op, n, e, h));
       }
     }
-    stop = true;
-    for (Thread t : workers) {
-      t.join(timeout + 1000L);
-    }
-    return new Result(protocol.name(), leader, options, seconds, stats);
+    return stats;
   }
 
-  private void prefill(URI leader, int timeout) throws IOException {
-    int n = Math.min(options.keys(), 100_000);
+  /** Records into the run's histograms and counters; safe from any thread. */
+  private final class Counting implements Sink {
+    @Override
+    public void ok(Op op, long nanos) {
+      latency.get(op).recordValue(nanos);
+      ok.get(op).increment();
+      if (measuring) {
+        measured.incrementAndGet();
+      }
+    }
+
+    @Override
+    public void error(Op op, String kind) {
+      errors.get(op).increment();
+      errorKinds.computeIfAbsent(kind, k -> new LongAdder()).increment();
+    }
+  }
+
+  private void prefill(KvProtocol protocol, URI leader, int timeout, int n) throws IOException {
+    if (n == 0) {
+      return;
+    }
     List<Thread> fillers = new ArrayList<>();
     List<IOException> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    int threads = Math.min(options.concurrency(), 32);
+    int threads = Math.min(options.inFlight(), 32);
     for (int w = 0; w < threads; w++) {
       int first = w;
       Thread t =
@@ -246,7 +387,7 @@ public final class KvLoad {
               () -> {
                 try (HttpConnection c = new HttpConnection(leader, timeout)) {
                   for (int k = first; k < n; k += threads) {
-                    HttpConnection.Response r = protocol.put(c, key(k), value);
+                    HttpConnection.Response r = protocol.put(c, keyNames.get(k), value);
                     if (!protocol.ok(r)) {
                       throw new IOException("prefill put answered HTTP " + r.status());
                     }
@@ -271,18 +412,13 @@ public final class KvLoad {
     }
   }
 
-  private void work(URI leader, int timeout, long seed) {
+  private void work(KvProtocol protocol, URI leader, int timeout, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int step = 0;
     try (HttpConnection c = new HttpConnection(leader, timeout)) {
       while (!stop) {
-        Op op =
-            switch (options.mix()) {
-              case PUT -> Op.PUT;
-              case GET -> Op.GET;
-              case PUT_GET_DELETE -> Op.values()[step++ % 3];
-            };
-        String key = key(random.nextInt(options.keys()));
+        Op op = options.mix().op(step++);
+        String key = keyNames.get(random.nextInt(options.keys()));
         long t0 = System.nanoTime();
         try {
           HttpConnection.Response r =
@@ -293,20 +429,12 @@ public final class KvLoad {
               };
           long nanos = System.nanoTime() - t0;
           if (protocol.ok(r)) {
-            latency.get(op).recordValue(nanos);
-            ok.get(op).increment();
-            if (measuring) {
-              measured.incrementAndGet();
-            }
+            sink.ok(op, nanos);
           } else {
-            errors.get(op).increment();
-            errorKinds.computeIfAbsent("HTTP " + r.status(), k -> new LongAdder()).increment();
+            sink.error(op, "HTTP " + r.status());
           }
         } catch (IOException e) {
-          errors.get(op).increment();
-          errorKinds
-              .computeIfAbsent(e.getClass().getSimpleName(), k -> new LongAdder())
-              .increment();
+          sink.error(op, e.getClass().getSimpleName());
         }
       }
     }

@@ -1,0 +1,125 @@
+package dev.faultline.testbed.bench;
+
+import dev.faultline.testbed.DurationConverter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.HdrHistogram.Histogram;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code faultline bench fsync}: what one durable append costs on a directory's filesystem, the way
+ * a write-ahead log pays it: append a block to a file, then {@code fdatasync} it ({@link
+ * FileChannel#force(boolean)} with {@code false}), one after another, timed one by one.
+ */
+@Command(
+    name = "fsync",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Time appends of a block followed by fdatasync, one at a time, in a directory (the cost a"
+          + " write-ahead log pays per group commit); prints mean and percentiles."
+    })
+public final class FsyncCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(
+      names = "--dir",
+      defaultValue = ".",
+      description = "Directory whose filesystem is measured (default: the current one).")
+  Path dir;
+
+  @Option(
+      names = "--count",
+      defaultValue = "2000",
+      description = "Appends to time (default ${DEFAULT-VALUE}).")
+  int count;
+
+  @Option(
+      names = "--size",
+      defaultValue = "4096",
+      description = "Bytes per append (default ${DEFAULT-VALUE}).")
+  int size;
+
+  @Option(
+      names = "--max-time",
+      defaultValue = "30s",
+      converter = DurationConverter.class,
+      description =
+          "Stop after this long even if --count is not reached (default ${DEFAULT-VALUE}).")
+  Duration maxTime;
+
+  @Override
+  public Integer call() throws IOException {
+    if (count < 1 || count > 1_000_000) {
+      throw new IllegalArgumentException("--count must be 1 to 1000000, was " + count);
+    }
+    if (size < 1 || size > 1 << 20) {
+      throw new IllegalArgumentException("--size must be 1 to 1048576, was " + size);
+    }
+    if (maxTime.isNegative() || maxTime.isZero()) {
+      throw new IllegalArgumentException("--max-time must be positive, was " + maxTime);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "--dir " + dir + ": not a directory; give an existing directory on the disk to measure");
+    }
+    Path file = Files.createTempFile(dir, "faultline-fsync-", ".bin");
+    Histogram h = new Histogram(3);
+    long began = System.nanoTime();
+    long deadline = began + maxTime.toNanos();
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+      ByteBuffer block = ByteBuffer.allocateDirect(size);
+      for (int i = 0; i < size; i++) {
+        block.put(i, (byte) ('a' + i % 26));
+      }
+      for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
+        block.clear();
+        long t0 = System.nanoTime();
+        while (block.hasRemaining()) {
+          ch.write(block);
+        }
+        ch.force(false);
+        h.recordValue(System.nanoTime() - t0);
+      }
+    } finally {
+      Files.deleteIfExists(file);
+    }
+    double seconds = (System.nanoTime() - began) / 1e9;
+    String fs = Files.getFileStore(dir).type();
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        Locale.ROOT,
+        "fsync in %s (%s): %d x %d-byte append + fdatasync in %.2f s: mean %.3f ms, p50 %.3f,"
+            + " p99 %.3f, max %.3f ms (%.0f per second)%n",
+        dir.toAbsolutePath().normalize(),
+        fs,
+        h.getTotalCount(),
+        size,
+        seconds,
+        h.getMean() / 1e6,
+        h.getValueAtPercentile(50) / 1e6,
+        h.getValueAtPercentile(99) / 1e6,
+        h.getMaxValue() / 1e6,
+        h.getTotalCount() / seconds);
+    out.printf(
+        Locale.ROOT,
+        "RESULT fsync fs=%s count=%d size=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f%n",
+        fs,
+        h.getTotalCount(),
+        size,
+        h.getMean() / 1e6,
+        h.getValueAtPercentile(50) / 1e6,
+        h.getValueAtPercentile(99) / 1e6);
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,190 @@
+package dev.faultline.testbed.bench;
+
+import com.google.protobuf.ByteString;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gRPC side of the load: a fixed number of slots, each with one asynchronous unary call in
+ * flight at a time, spread over a few channels to the leader. A slot issues its next call from the
+ * completion of the previous one (on the channel's network thread), so the number in flight is
+ * exactly the number of slots, with no thread per call. Every request is built before the load
+ * starts, one per key and operation, so a call allocates only what gRPC itself needs, the same for
+ * either server.
+ */
+final class GrpcDriver implements AutoCloseable {
+
+  private final GrpcKv kv;
+  private final Duration callTimeout;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final Map<KvLoad.Op, Object[]> requests = new EnumMap<>(KvLoad.Op.class);
+  private final AtomicInteger active = new AtomicInteger();
+  // A failed call is reissued from here after a pause: a server that refuses at once must neither
+  // recurse on the network thread nor be hammered in a tight loop.
+  private final ScheduledExecutorService retry =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "bench-grpc-retry");
+            t.setDaemon(true);
+            return t;
+          });
+  private volatile boolean stop;
+
+  GrpcDriver(
+      GrpcKv kv,
+      String leader,
+      int channelCount,
+      Duration callTimeout,
+      List<String> keys,
+      byte[] value) {
+    this.kv = kv;
+    this.callTimeout = callTimeout;
+    for (int i = 0; i < channelCount; i++) {
+      channels.add(GrpcKv.channel(leader));
+    }
+    ByteString v = ByteString.copyFrom(value);
+    for (KvLoad.Op op : KvLoad.Op.values()) {
+      Object[] r = new Object[keys.size()];
+      for (int k = 0; k < r.length; k++) {
+        r[k] = kv.request(op, ByteString.copyFromUtf8(keys.get(k)), v);
+      }
+      requests.put(op, r);
+    }
+  }
+
+  /** Writes the first {@code n} keys once, at most 64 in flight, within {@code bound}. */
+  void prefill(int n, Duration bound) throws IOException, InterruptedException {
+    Semaphore window = new Semaphore(64);
+    AtomicReference<String> failure = new AtomicReference<>();
+    Object[] puts = requests.get(KvLoad.Op.PUT);
+    long deadline = System.nanoTime() + bound.toNanos();
+    for (int k = 0; k < n && failure.get() == null; k++) {
+      if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new IOException("prefilling " + n + " keys did not finish within " + bound);
+      }
+      ClientCalls.asyncUnaryCall(
+          channels.get(k % channels.size()).newCall(kv.method(KvLoad.Op.PUT), options()),
+          puts[k],
+          new StreamObserver<>() {
+            @Override
+            public void onNext(Object value) {}
+
+            @Override
+            public void onError(Throwable t) {
+              failure.compareAndSet(null, Status.fromThrowable(t).toString());
+              window.release();
+            }
+
+            @Override
+            public void onCompleted() {
+              window.release();
+            }
+          });
+    }
+    if (!window.tryAcquire(64, Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+      throw new IOException("prefilling " + n + " keys did not finish within " + bound);
+    }
+    if (failure.get() != null) {
+      throw new IOException("prefilling " + n + " keys failed: " + failure.get());
+    }
+  }
+
+  /** Starts {@code inFlight} slots; each picks its keys with its own seeded random. */
+  void start(int inFlight, KvLoad.Mix mix, int keys, long seed, KvLoad.Sink sink) {
+    for (int s = 0; s < inFlight; s++) {
+      Slot slot =
+          new Slot(channels.get(s % channels.size()), mix, keys, seed * 1_000_003L + s, sink);
+      active.incrementAndGet();
+      slot.next();
+    }
+  }
+
+  /** Lets every slot finish its call in flight and issue no more, waiting at most {@code bound}. */
+  void stop(Duration bound) throws InterruptedException {
+    stop = true;
+    long deadline = System.nanoTime() + bound.toNanos();
+    while (active.get() > 0 && System.nanoTime() < deadline) {
+      TimeUnit.MILLISECONDS.sleep(5);
+    }
+  }
+
+  @Override
+  public void close() {
+    stop = true;
+    retry.shutdownNow();
+    channels.forEach(ManagedChannel::shutdownNow);
+    channels.forEach(GrpcKv::close);
+  }
+
+  private CallOptions options() {
+    return CallOptions.DEFAULT.withDeadlineAfter(callTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  /** One call in flight at a time: the observer of its own calls. */
+  private final class Slot implements StreamObserver<Object> {
+    private final ManagedChannel channel;
+    private final KvLoad.Mix mix;
+    private final int keys;
+    private final SplittableRandom random;
+    private final KvLoad.Sink sink;
+    private int step;
+    private KvLoad.Op op;
+    private long started;
+
+    Slot(ManagedChannel channel, KvLoad.Mix mix, int keys, long seed, KvLoad.Sink sink) {
+      this.channel = channel;
+      this.mix = mix;
+      this.keys = keys;
+      this.random = new SplittableRandom(seed);
+      this.sink = sink;
+    }
+
+    void next() {
+      if (stop) {
+        active.decrementAndGet();
+        return;
+      }
+      op = mix.op(step++);
+      Object request = requests.get(op)[random.nextInt(keys)];
+      started = System.nanoTime();
+      ClientCalls.asyncUnaryCall(channel.newCall(kv.method(op), options()), request, this);
+    }
+
+    @Override
+    public void onNext(Object response) {
+      // Every answer of these three methods is a success (an absent key too).
+    }
+
+    @Override
+    public void onCompleted() {
+      sink.ok(op, System.nanoTime() - started);
+      next();
+    }
+
+    @Override
+    public void onError(Throwable t) {
+      sink.error(op, "gRPC " + Status.fromThrowable(t).getCode());
+      try {
+        retry.schedule(this::next, 1, TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.RejectedExecutionException closed) {
+        active.decrementAndGet();
+      }
+    }
+  }
+}
