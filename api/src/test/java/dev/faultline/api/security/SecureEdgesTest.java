@@ -259,10 +259,15 @@ class SecureEdgesTest {
   @Test
   void requiredClientCertificatesKeepOutClientsWithoutOne() throws Exception {
     start(Map.of("tls-client-auth", "require"));
+    // One attempt, so the put proves the certificate is accepted rather than retried into; the
+    // attempt may take long: on a loaded machine the first mutual-TLS handshake alone took over
+    // the default 2 s call timeout (which bounds the connection and its handshake).
     KvClientOptions base =
         KvClientOptions.of(List.of("127.0.0.1:" + edges.httpPort()))
             .withToken(pki.pki.writeToken())
-            .withMaxAttempts(1);
+            .withMaxAttempts(1)
+            .withCallTimeout(Duration.ofSeconds(30))
+            .withTotalTimeout(Duration.ofSeconds(30));
     try (KvClient withCert = KvClient.http(base.withTls(pki.pki.clientCredentials()))) {
       withCert.put("k", "v");
     }
