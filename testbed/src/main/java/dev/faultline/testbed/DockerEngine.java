@@ -23,7 +23,7 @@ import java.util.Properties;
  * this answers in one line. An engine that listens may still refuse work: that is left to the
  * caller's real client.
  */
-final class DockerEngine {
+public final class DockerEngine {
   private static final int CONNECT_MILLIS = 2000;
 
   private DockerEngine() {}
@@ -35,7 +35,7 @@ final class DockerEngine {
    * @param env the environment ({@code System.getenv()})
    * @param home the user's home directory
    */
-  static Optional<String> absence(Map<String, String> env, Path home) {
+  public static Optional<String> absence(Map<String, String> env, Path home) {
     String fromEnv = env.get("DOCKER_HOST");
     boolean inEnv = fromEnv != null && !fromEnv.isBlank();
     String configured = inEnv ? fromEnv.strip() : testcontainersHost(home);

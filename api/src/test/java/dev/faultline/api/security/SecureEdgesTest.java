@@ -155,8 +155,14 @@ class SecureEdgesTest {
                     CertificateAuthority.create("stranger", Duration.ofDays(1)).certificate())));
     for (boolean grpc : new boolean[] {false, true}) {
       String endpoint = "127.0.0.1:" + (grpc ? edges.grpcPort() : edges.httpPort());
+      // A call that times out is an unknown outcome, not a definite failure: the timeouts are
+      // generous so that a slow first handshake on a loaded machine is not cut short.
       KvClientOptions o =
-          KvClientOptions.of(List.of(endpoint)).withTls(stranger).withToken(pki.pki.writeToken());
+          KvClientOptions.of(List.of(endpoint))
+              .withTls(stranger)
+              .withToken(pki.pki.writeToken())
+              .withCallTimeout(Duration.ofSeconds(30))
+              .withTotalTimeout(Duration.ofSeconds(30));
       try (KvClient kv = grpc ? KvClient.grpc(o) : KvClient.http(o)) {
         assertThatThrownBy(() -> kv.put("k", "v"))
             .as(grpc ? "gRPC" : "HTTP")
@@ -244,10 +250,13 @@ class SecureEdgesTest {
     assertThat(failures("forbidden")).isEqualTo(1);
 
     // The Java client fails at once (no retries) on a token too weak for the call.
+    // Generous timeouts: a first attempt cut short by a slow handshake makes the outcome unknown.
     KvClientOptions readOnly =
         KvClientOptions.of(List.of("127.0.0.1:" + edges.grpcPort()))
             .withTls(trust)
-            .withToken(p.readToken());
+            .withToken(p.readToken())
+            .withCallTimeout(Duration.ofSeconds(30))
+            .withTotalTimeout(Duration.ofSeconds(30));
     try (KvClient kv = KvClient.grpc(readOnly)) {
       assertThatThrownBy(() -> kv.put("k", "w"))
           .isInstanceOf(KvFailedException.class)
@@ -259,10 +268,15 @@ class SecureEdgesTest {
   @Test
   void requiredClientCertificatesKeepOutClientsWithoutOne() throws Exception {
     start(Map.of("tls-client-auth", "require"));
+    // One attempt, so the put proves the certificate is accepted rather than retried into; the
+    // attempt may take long: on a loaded machine the first mutual-TLS handshake alone took over
+    // the default 2 s call timeout (which bounds the connection and its handshake).
     KvClientOptions base =
         KvClientOptions.of(List.of("127.0.0.1:" + edges.httpPort()))
             .withToken(pki.pki.writeToken())
-            .withMaxAttempts(1);
+            .withMaxAttempts(1)
+            .withCallTimeout(Duration.ofSeconds(30))
+            .withTotalTimeout(Duration.ofSeconds(30));
     try (KvClient withCert = KvClient.http(base.withTls(pki.pki.clientCredentials()))) {
       withCert.put("k", "v");
     }

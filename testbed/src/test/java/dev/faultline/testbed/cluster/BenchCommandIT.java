@@ -25,8 +25,10 @@ class BenchCommandIT {
     argv.addAll(
         List.of(
             "bench",
+            // Ports 19800-19802, 19900-19902, 20000-20002: clear of ReplaceNodeIT's (19500-19793)
+            // and of ToxiproxyTestCommandIT's proxies (from 20101), which may run at the same time.
             "--base-port",
-            "19700",
+            "19800",
             "--duration",
             "1s",
             "--warmup",

@@ -10,6 +10,7 @@ import dev.faultline.api.client.KvClient;
 import dev.faultline.api.client.KvClientOptions;
 import dev.faultline.nemesis.docker.DockerCluster;
 import dev.faultline.nemesis.docker.HostPorts;
+import dev.faultline.testbed.DockerEngine;
 import eu.rekawek.toxiproxy.ToxiproxyClient;
 import java.io.File;
 import java.net.URI;
@@ -72,6 +73,10 @@ class ComposeClusterIT {
 
   @Test
   void composeClusterServesIsScrapedFeedsTheDashboardAndLosesItsLeaderToACut() throws Exception {
+    // The socket is asked first: Testcontainers takes many seconds to conclude there is no engine.
+    Optional<String> engine =
+        DockerEngine.absence(System.getenv(), Path.of(System.getProperty("user.home")));
+    assumeTrue(engine.isEmpty(), () -> engine.orElse(""));
     Optional<String> docker = DockerCluster.unavailableReason();
     assumeTrue(docker.isEmpty(), () -> "no Docker engine: " + docker.orElse(""));
     assumeTrue(onPath("docker-compose").isPresent(), "docker-compose is not on the PATH");

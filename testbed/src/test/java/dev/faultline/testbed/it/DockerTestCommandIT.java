@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.nemesis.docker.DockerCluster;
+import dev.faultline.testbed.DockerEngine;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -43,6 +44,10 @@ class DockerTestCommandIT {
    * The stale-read run takes 60 s: on a loaded machine 30 s of it (seed 43) found no stale read.
    */
   private JsonNode run(int expectedCode, int seconds, String... extra) throws Exception {
+    // The socket is asked first: Testcontainers takes many seconds to conclude there is no engine.
+    Optional<String> engine =
+        DockerEngine.absence(System.getenv(), Path.of(System.getProperty("user.home")));
+    assumeTrue(engine.isEmpty(), () -> engine.orElse(""));
     Optional<String> docker = DockerCluster.unavailableReason();
     assumeTrue(docker.isEmpty(), () -> "no Docker engine: " + docker.orElse(""));
     FaultlineJar jar = FaultlineJar.locate();

@@ -46,7 +46,7 @@ class TlsTestCommandIT {
     FaultlineJar.Result r =
         jar.run(
             store,
-            240,
+            600, // against a hung run; generous for a heavily loaded machine (see TestCommandIT)
             "test",
             "--tls",
             "--store",

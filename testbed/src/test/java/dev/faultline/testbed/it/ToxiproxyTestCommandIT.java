@@ -229,7 +229,8 @@ class ToxiproxyTestCommandIT {
                 "5",
                 "--seed",
                 "" + seed));
-    FaultlineJar.Result r = jar.run(store, 240 + seconds, args.toArray(String[]::new));
+    // A bound against a hung run, generous for a heavily loaded machine (see TestCommandIT).
+    FaultlineJar.Result r = jar.run(store, 600 + seconds, args.toArray(String[]::new));
 
     assertThat(r.code()).as(r.output()).isZero();
     JsonNode results =
