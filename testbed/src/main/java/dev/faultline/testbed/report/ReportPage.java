@@ -193,9 +193,11 @@ final class ReportPage {
     var events = new java.util.ArrayList<String>();
     for (com.fasterxml.jackson.databind.JsonNode e : results.timeline().path("events")) {
       if (e.path("event").isTextual() && e.path("at_s").isNumber()) {
+        double at = e.path("at_s").asDouble();
+        // Rounded to tenths; a value that rounds to zero is shown as 0.0, not -0.0.
         events.add(
             e.path("event").asText()
-                + String.format(java.util.Locale.ROOT, " at %.1f s", e.path("at_s").asDouble()));
+                + String.format(java.util.Locale.ROOT, " at %.1f s", Math.abs(at) < 0.05 ? 0 : at));
       }
     }
     return "Time 0 is the workload's start"

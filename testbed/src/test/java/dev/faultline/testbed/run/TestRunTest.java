@@ -395,7 +395,7 @@ class TestRunTest {
     assertThat(err.toString()).contains("faultline test: phases: start ");
     String report = java.nio.file.Files.readString(run.dir().resolve("report.html"));
     assertThat(report)
-        .contains("Time 0 is the workload&#39;s start; before it: nodes launched at -");
+        .contains("Time 0 is the workload's start; before it: nodes launched at -");
   }
 
   private static double at(JsonNode timeline, String event) {
