@@ -223,7 +223,9 @@ public final class TestRun {
       WorkerPool workers =
           new WorkerPool(
               Workload.named(options.workload())
-                  .generator(seeds.generator(), WorkloadOptions.defaults()),
+                  .generator(
+                      seeds.generator(),
+                      WorkloadOptions.defaults().withLiveKeys(liveKeys(options.concurrency()))),
               deployment.clients(timing.requestTimeout(), options.concurrency()),
               OpRecorder.of(recorder),
               pool);
@@ -458,6 +460,20 @@ public final class TestRun {
     line.append("  ").append(run.dir());
     return line.toString();
   }
+
+  /**
+   * How many kv keys receive ops at a time for {@code concurrency} clients: at most {@value
+   * #CLIENTS_PER_KEY} clients per key, and never fewer than the workload's default five. Every
+   * client still races others on its key, and each key's history stays of the shape the checker
+   * decides in milliseconds (Porcupine's 50 clients on 10 keys), so more clients make a denser
+   * history rather than one the checker cannot finish.
+   */
+  static int liveKeys(int concurrency) {
+    int keys = (concurrency + CLIENTS_PER_KEY - 1) / CLIENTS_PER_KEY;
+    return Math.max(WorkloadOptions.defaults().liveKeys(), keys);
+  }
+
+  static final int CLIENTS_PER_KEY = 5;
 
   static String text(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -394,8 +394,17 @@ class TestRunTest {
         .containsSubsequence("start", "workload", "heal", "final reads", "teardown", "check");
     assertThat(err.toString()).contains("faultline test: phases: start ");
     String report = java.nio.file.Files.readString(run.dir().resolve("report.html"));
-    assertThat(report)
-        .contains("Time 0 is the workload's start; before it: nodes launched at -");
+    assertThat(report).contains("Time 0 is the workload's start; before it: nodes launched at -");
+  }
+
+  @Test
+  void moreClientsSpreadOverMoreKeysAtMostFivePerKey() {
+    assertThat(TestRun.liveKeys(1)).isEqualTo(5);
+    assertThat(TestRun.liveKeys(10)).isEqualTo(5);
+    assertThat(TestRun.liveKeys(25)).isEqualTo(5);
+    assertThat(TestRun.liveKeys(26)).isEqualTo(6);
+    assertThat(TestRun.liveKeys(50)).isEqualTo(10);
+    assertThat(TestRun.liveKeys(51)).isEqualTo(11);
   }
 
   private static double at(JsonNode timeline, String event) {
