@@ -100,8 +100,8 @@ public final class TestCommand implements Callable<Integer> {
 
   @Option(
       names = "--concurrency",
-      defaultValue = "10",
-      description = "Client processes at once (default 10).")
+      defaultValue = "50",
+      description = "Client processes at once (default 50).")
   int concurrency;
 
   @Option(

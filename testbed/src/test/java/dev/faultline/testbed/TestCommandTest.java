@@ -33,7 +33,7 @@ class TestCommandTest {
     assertThat(o.nemesis().kinds())
         .containsExactly(FaultKind.PARTITION, FaultKind.KILL, FaultKind.PAUSE);
     assertThat(o.timeLimit()).isEqualTo(Duration.ofSeconds(60));
-    assertThat(o.concurrency()).isEqualTo(10);
+    assertThat(o.concurrency()).isEqualTo(50);
     assertThat(o.rate()).isZero();
     assertThat(o.protocol()).isEqualTo("http");
     assertThat(o.bug()).isEmpty();

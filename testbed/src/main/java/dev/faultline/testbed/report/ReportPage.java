@@ -166,6 +166,10 @@ final class ReportPage {
     } else {
       b.append("<p>Shaded: fault windows (from the nemesis's start/stop events).</p>\n");
     }
+    String before = beforeTheWorkload(c.run().results());
+    if (before != null) {
+      b.append("<p class=\"muted\" id=\"fl-time-origin\">").append(esc(before)).append("</p>\n");
+    }
     if (c.run().history() == null || c.stats().isEmpty() || c.stats().get(0).calls() == 0) {
       b.append("<p class=\"muted\" id=\"fl-no-charts\">")
           .append(c.run().history() == null ? "No history" : "No client operations")
@@ -175,6 +179,29 @@ final class ReportPage {
     for (String id : List.of("fl-latency", "fl-quantiles", "fl-throughput")) {
       b.append("<div class=\"chart\" id=\"").append(id).append("\"></div>\n");
     }
+  }
+
+  /**
+   * Where time 0 is and what happened before it, e.g. {@code Time 0 is the workload's start; before
+   * it: nodes launched at -12.3 s, leader ready at -0.4 s.}; null for a run that records no
+   * timeline (its time 0 is the run's start).
+   */
+  static String beforeTheWorkload(RunResults results) {
+    if (results == null || results.timeline() == null) {
+      return null;
+    }
+    var events = new java.util.ArrayList<String>();
+    for (com.fasterxml.jackson.databind.JsonNode e : results.timeline().path("events")) {
+      if (e.path("event").isTextual() && e.path("at_s").isNumber()) {
+        double at = e.path("at_s").asDouble();
+        // Rounded to tenths; a value that rounds to zero is shown as 0.0, not -0.0.
+        events.add(
+            e.path("event").asText()
+                + String.format(java.util.Locale.ROOT, " at %.1f s", Math.abs(at) < 0.05 ? 0 : at));
+      }
+    }
+    return "Time 0 is the workload's start"
+        + (events.isEmpty() ? "." : "; before it: " + String.join(", ", events) + ".");
   }
 
   private static void availability(StringBuilder b, Availability a) {

@@ -56,7 +56,7 @@ public final class ReportWriter {
       Op culprit = h.get(banner.culprit());
       culpritTime = culprit.hasTime() ? culprit.time() : -1;
     }
-    Instant start = runStart(run.test());
+    Instant start = timeOrigin(run);
     List<NodeLogs.Excerpt> logs = NodeLogs.around(run.nodeLogs(), start, culpritTime, zone);
     String logsNote =
         culpritTime >= 0
@@ -135,6 +135,16 @@ public final class ReportWriter {
     if (value != null) {
       p.put(name, value);
     }
+  }
+
+  /**
+   * The wall-clock instant of the history's time 0: the workload's start as results.json records
+   * it, or, for a run written before it did, the run's start from test.json; null when neither
+   * says.
+   */
+  static Instant timeOrigin(RunDirectory.Contents run) {
+    Instant origin = run.results() == null ? null : run.results().timeOrigin();
+    return origin != null ? origin : runStart(run.test());
   }
 
   /** The run's wall-clock start from test.json (ISO-8601 text or epoch milliseconds), or null. */

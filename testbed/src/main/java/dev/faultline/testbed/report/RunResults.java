@@ -22,6 +22,9 @@ import java.util.Map;
  * @param verdict {@code valid}, {@code invalid}, {@code unknown} or {@code failed}
  * @param ops how many client calls the history holds, and how they ended per function
  * @param check the checker's result ({@code faultline-check/1}), or null when nothing was checked
+ * @param timeline where time 0 is (the workload's start, as a wall-clock instant), the events
+ *     before it (negative seconds) and each phase's seconds; missing (null node) in runs written
+ *     before it existed, whose time 0 is test.json's {@code started}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonPropertyOrder(alphabetic = false)
@@ -51,7 +54,8 @@ public record RunResults(
     @JsonProperty("unread_keys") List<String> unreadKeys,
     JsonNode basis,
     JsonNode check,
-    @JsonProperty("workload_analysis") Analysis workloadAnalysis) {
+    @JsonProperty("workload_analysis") Analysis workloadAnalysis,
+    JsonNode timeline) {
 
   /** The schema the runner writes. */
   public static final String SCHEMA = "faultline-test/2";
@@ -69,6 +73,7 @@ public record RunResults(
     availability = present(availability);
     basis = present(basis);
     check = present(check);
+    timeline = present(timeline);
     warnings = warnings == null ? List.of() : List.copyOf(warnings);
     faults = faults == null ? List.of() : List.copyOf(faults);
     disk = disk == null ? List.of() : List.copyOf(disk);
@@ -227,7 +232,24 @@ public record RunResults(
         List.of(),
         null,
         check,
+        null,
         null);
+  }
+
+  /**
+   * The wall-clock instant of the history's time 0 that the runner recorded (the workload's start),
+   * or null for a run written before it did so, whose time 0 is test.json's {@code started}.
+   */
+  public java.time.Instant timeOrigin() {
+    String origin = timeline == null ? null : timeline.path("origin").asText(null);
+    if (origin == null) {
+      return null;
+    }
+    try {
+      return java.time.Instant.parse(origin);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   /** The checker's model, or null when nothing was checked. */

@@ -54,7 +54,8 @@ public final class ResultsWriter {
       Optional<CheckResult> check,
       Optional<WorkloadAnalysis> analysis,
       Availability availability,
-      VerdictBasis basis) {}
+      VerdictBasis basis,
+      Map<String, Object> timeline) {}
 
   public static Map<String, Object> testJson(
       TestOptions options, List<String> commandLine, String commit, Instant started) {
@@ -101,7 +102,8 @@ public final class ResultsWriter {
         f.check().isPresent() ? checkJson(f.check().get()) : null,
         f.analysis()
             .map(a -> new RunResults.Analysis(a.valid(), a.summary(), tree(plain(a.toMap()))))
-            .orElse(null));
+            .orElse(null),
+        f.timeline() == null ? null : tree(f.timeline()));
   }
 
   private static JsonNode tree(Object value) {

@@ -26,6 +26,7 @@ import dev.faultline.workloads.run.PoolOptions;
 import dev.faultline.workloads.run.WorkerPool;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,12 @@ public final class TestRun {
       return new Timing(Duration.ofSeconds(180), Duration.ofSeconds(1), Duration.ofSeconds(20));
     }
   }
+
+  /**
+   * How often the cluster is asked for a leader while it starts or recovers: a leader found a poll
+   * late costs the run that long, and a poll is two cheap local requests.
+   */
+  static final Duration LEADER_POLL = Duration.ofMillis(50);
 
   private final TestOptions options;
   private final Deployment.Factory deployments;
@@ -106,13 +113,15 @@ public final class TestRun {
 
   public Outcome run() {
     Instant started = Instant.now();
+    RunPhases phases = new RunPhases();
     RunDirectory run;
-    HistoryRecorder recorder;
     try {
       run = RunDirectory.create(options.store(), options.runName(), started);
       ResultsWriter.write(
           run.testJson(), ResultsWriter.testJson(options, commandLine, commit, started));
-      recorder = HistoryRecorder.open(run.historyJsonl());
+      // Empty until the workload starts: the history's clock begins with the workload, not with
+      // the nodes' launch, so that time 0 is the first op in the history and on the charts.
+      Files.write(run.historyJsonl(), new byte[0]);
     } catch (IOException | RuntimeException e) {
       return new Outcome(
           RunVerdict.FAILED,
@@ -120,17 +129,31 @@ public final class TestRun {
           "FAILED: cannot create the run directory under " + options.store() + ": " + text(e),
           List.of());
     }
-    var state = new RunState();
-    try (recorder) {
-      execute(run, recorder, state);
+    var state = new RunState(phases);
+    try {
+      execute(run, state);
     } catch (Exception e) {
       state.fail(e);
+    } finally {
+      if (state.recorder != null) {
+        try {
+          state.recorder.close();
+        } catch (IOException e) {
+          state.fail(e);
+        }
+      }
     }
-    return finish(run, recorder.history(), started, state);
+    History history = state.recorder == null ? History.of(List.of()) : state.recorder.history();
+    Outcome outcome = finish(run, history, started, state);
+    phases.end();
+    err.println("faultline test: " + phases.summary());
+    return outcome;
   }
 
   /** What the run gathered on its way; filled in as far as it got. */
   private static final class RunState {
+    final RunPhases phases;
+    HistoryRecorder recorder;
     Optional<String> error = Optional.empty();
     String network = "not started";
     List<FaultDriver.Entry> faults = List.of();
@@ -139,6 +162,10 @@ public final class TestRun {
     List<String> unreadKeys = List.of();
     List<String> nodesDown = List.of();
 
+    RunState(RunPhases phases) {
+      this.phases = phases;
+    }
+
     void fail(Throwable e) {
       if (error.isEmpty()) {
         error = Optional.of(text(e));
@@ -146,12 +173,14 @@ public final class TestRun {
     }
   }
 
-  private void execute(RunDirectory run, HistoryRecorder recorder, RunState state)
-      throws Exception {
+  private void execute(RunDirectory run, RunState state) throws Exception {
+    RunPhases phases = state.phases;
+    phases.begin("start");
     Deployment deployment = deployments.open(options, run);
     try {
       state.network = deployment.network();
       Cluster cluster = deployment.cluster();
+      phases.event("nodes launched");
       cluster.start();
       if (!awaitLeader(deployment, timing.startupWait(), true)) {
         throw new IllegalStateException(
@@ -163,6 +192,9 @@ public final class TestRun {
                 + run.nodes()
                 + "/<node>/ for their logs");
       }
+      phases.event("leader ready");
+      HistoryRecorder recorder = HistoryRecorder.open(run.historyJsonl());
+      state.recorder = recorder;
       RunSeeds seeds = RunSeeds.of(options.seed());
       Nemesis nemesis =
           new Nemesis(
@@ -191,7 +223,9 @@ public final class TestRun {
       WorkerPool workers =
           new WorkerPool(
               Workload.named(options.workload())
-                  .generator(seeds.generator(), WorkloadOptions.defaults()),
+                  .generator(
+                      seeds.generator(),
+                      WorkloadOptions.defaults().withLiveKeys(liveKeys(options.concurrency()))),
               deployment.clients(timing.requestTimeout(), options.concurrency()),
               OpRecorder.of(recorder),
               pool);
@@ -206,10 +240,14 @@ public final class TestRun {
               options.timeLimit(),
               () -> new ProgressLine.Snapshot(workers.progress(), driver.active()))) {
         progress.start();
+        // Time 0: the recorder's clock, the fault schedule's and the pool's start together.
+        phases.begin("workload");
+        phases.markOrigin(Instant.now().minusNanos(recorder.nanosSinceStart()));
         driver.start();
         WorkerPool.Result result =
             workers.run(
                 () -> {
+                  phases.begin("heal");
                   driver.finish();
                   state.healProblems.addAll(nemesis.healAll());
                   deployment.links().ifPresent(l -> state.healProblems.addAll(l.healAll()));
@@ -219,6 +257,7 @@ public final class TestRun {
                             + options.recoveryWait().toSeconds()
                             + " s after healing; doing the final reads anyway");
                   }
+                  phases.begin("final reads");
                 });
         state.unreadKeys = result.unreadKeys();
         state.nodesDown = notServing(deployment);
@@ -236,6 +275,7 @@ public final class TestRun {
   }
 
   private void tearDown(Deployment deployment, RunDirectory run, RunState state) {
+    state.phases.begin("teardown");
     try {
       Cluster cluster = deployment.cluster();
       for (String id : cluster.nodeIds()) {
@@ -308,12 +348,13 @@ public final class TestRun {
           return true;
         }
       }
-      LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+      LockSupport.parkNanos(LEADER_POLL.toNanos());
     } while (System.nanoTime() < deadline);
     return false;
   }
 
   private Outcome finish(RunDirectory run, History history, Instant started, RunState state) {
+    state.phases.begin("check");
     Workload workload = Workload.named(options.workload());
     Optional<CheckResult> check = Optional.empty();
     Optional<WorkloadAnalysis> analysis = Optional.empty();
@@ -344,6 +385,7 @@ public final class TestRun {
       state.fail(e);
       verdict = verdict.and(RunVerdict.FAILED);
     }
+    state.phases.begin("results");
     Instant finished = Instant.now();
     Availability availability = Availability.of(history);
     VerdictBasis basis =
@@ -365,7 +407,8 @@ public final class TestRun {
             check,
             analysis,
             availability,
-            basis);
+            basis,
+            state.phases.toMap());
     try {
       ResultsWriter.write(run.resultsJson(), ResultsWriter.results(facts, run.nodes()));
       if (check.isPresent()) {
@@ -376,6 +419,7 @@ public final class TestRun {
       verdict = verdict.and(RunVerdict.FAILED);
       state.fail(e);
     }
+    state.phases.begin("report");
     try {
       // The readable report (report.html, junit.xml) is read back from the files just written.
       dev.faultline.testbed.report.ReportWriter.write(run.dir());
@@ -416,6 +460,20 @@ public final class TestRun {
     line.append("  ").append(run.dir());
     return line.toString();
   }
+
+  /**
+   * How many kv keys receive ops at a time for {@code concurrency} clients: at most {@value
+   * #CLIENTS_PER_KEY} clients per key, and never fewer than the workload's default five. Every
+   * client still races others on its key, and each key's history stays of the shape the checker
+   * decides in milliseconds (Porcupine's 50 clients on 10 keys), so more clients make a denser
+   * history rather than one the checker cannot finish.
+   */
+  static int liveKeys(int concurrency) {
+    int keys = (concurrency + CLIENTS_PER_KEY - 1) / CLIENTS_PER_KEY;
+    return Math.max(WorkloadOptions.defaults().liveKeys(), keys);
+  }
+
+  static final int CLIENTS_PER_KEY = 5;
 
   static String text(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -94,7 +94,10 @@ class RunResultsTest {
             List.of("k9"),
             JSON.createObjectNode(),
             null,
-            new RunResults.Analysis(true, "fine", JSON.createObjectNode()));
+            new RunResults.Analysis(true, "fine", JSON.createObjectNode()),
+            JSON.readTree(
+                "{\"origin\":\"2026-01-01T00:00:00.250Z\",\"events\":"
+                    + "[{\"event\":\"nodes launched\",\"at_s\":-0.2}],\"phases_s\":{}}"));
     JsonNode tree = JSON.readTree(JSON.writeValueAsBytes(written));
     assertThat(tree.path("ops").path("by_f").path("read").path("calls").asLong()).isEqualTo(2);
     RunResults read = RunResults.of(tree);
@@ -104,6 +107,14 @@ class RunResultsTest {
     assertThat(read.unreadKeys()).containsExactly("k9");
     assertThat(read.workloadAnalysis().summary()).isEqualTo("fine");
     assertThat(read.ops().stats()).isEqualTo(FunctionStats.of(h));
+    assertThat(read.timeOrigin()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00.250Z"));
+  }
+
+  @Test
+  void aRunWrittenBeforeTheTimelineHasNoTimeOriginOfItsOwn() throws Exception {
+    RunResults old = RunDirectory.read(oldRun()).results();
+    assertThat(old.timeline()).isNull();
+    assertThat(old.timeOrigin()).isNull();
   }
 
   @Test

@@ -31,6 +31,11 @@ final class FakeCluster implements Cluster {
   volatile boolean closed;
   volatile Boolean allRunningWhenTornDown;
 
+  /**
+   * How many leader polls after start name no leader yet: a cluster that takes a while to elect.
+   */
+  final AtomicInteger electionPolls = new AtomicInteger();
+
   FakeCluster(List<String> ids, Path dataRoot) {
     ids.forEach(id -> phases.put(id, Phase.NOT_STARTED));
     this.dataRoot = dataRoot;
@@ -126,6 +131,9 @@ final class FakeCluster implements Cluster {
 
   @Override
   public synchronized Optional<String> leader(LeaderProbe probe) {
+    if (electionPolls.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      return Optional.empty();
+    }
     return nodeIds().stream().filter(this::up).findFirst();
   }
 

@@ -367,6 +367,55 @@ class TestRunTest {
     assertThat(first).isNotEmpty().isEqualTo(second);
   }
 
+  @Test
+  void timeZeroIsTheWorkloadsStartNotTheNodesLaunch() throws IOException {
+    // The cluster names a leader only on the fourth poll, so the start phase spans several polls.
+    TestRun.Outcome outcome =
+        run(options("kv", "partition", 5), false, d -> d.cluster.electionPolls.set(3));
+
+    RunDirectory run = outcome.run().orElseThrow();
+    History h = HistoryFiles.read(run.historyJsonl());
+    Op first = h.calls().get(0).invoke();
+    JsonNode timeline = json(run.resultsJson()).path("timeline");
+    double launched = at(timeline, "nodes launched");
+    double leader = at(timeline, "leader ready");
+    // Nodes launched and a leader was found before time 0, at least three polls apart.
+    assertThat(launched).isLessThan(leader);
+    assertThat(leader).isLessThanOrEqualTo(0.0);
+    assertThat(leader - launched).isGreaterThanOrEqualTo(3 * TestRun.LEADER_POLL.toMillis() / 1e3);
+    // The first op is at or after time 0, and nearer to it than the nodes' launch is: before, time
+    // 0 was the run's start, so the first op came after the whole start phase.
+    assertThat(first.time()).isNotNegative();
+    assertThat(first.time() / 1e9).isLessThan(leader - launched);
+    assertThat(h.nemesisEvents().get(0).time()).isGreaterThanOrEqualTo(first.time());
+    assertThat(timeline.path("origin").asText()).isNotEmpty();
+    assertThat(timeline.path("phases_s").fieldNames())
+        .toIterable()
+        .containsSubsequence("start", "workload", "heal", "final reads", "teardown", "check");
+    assertThat(err.toString()).contains("faultline test: phases: start ");
+    String report = java.nio.file.Files.readString(run.dir().resolve("report.html"));
+    assertThat(report).contains("Time 0 is the workload's start; before it: nodes launched at -");
+  }
+
+  @Test
+  void moreClientsSpreadOverMoreKeysAtMostFivePerKey() {
+    assertThat(TestRun.liveKeys(1)).isEqualTo(5);
+    assertThat(TestRun.liveKeys(10)).isEqualTo(5);
+    assertThat(TestRun.liveKeys(25)).isEqualTo(5);
+    assertThat(TestRun.liveKeys(26)).isEqualTo(6);
+    assertThat(TestRun.liveKeys(50)).isEqualTo(10);
+    assertThat(TestRun.liveKeys(51)).isEqualTo(11);
+  }
+
+  private static double at(JsonNode timeline, String event) {
+    for (JsonNode e : timeline.path("events")) {
+      if (e.path("event").asText().equals(event)) {
+        return e.path("at_s").asDouble();
+      }
+    }
+    throw new AssertionError("no event " + event + " in " + timeline);
+  }
+
   private static List<String> faultsOf(TestRun.Outcome outcome) throws IOException {
     History h = HistoryFiles.read(outcome.run().orElseThrow().historyJsonl());
     return h.nemesisEvents().stream()
