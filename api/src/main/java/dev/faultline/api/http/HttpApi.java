@@ -1,5 +1,7 @@
 package dev.faultline.api.http;
 
+import static dev.faultline.api.http.RequestBody.body;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faultline.api.BackendFailure;
@@ -29,9 +31,7 @@ import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
-import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -61,26 +61,10 @@ public final class HttpApi implements AutoCloseable {
   private static final String KV_PREFIX = "/v1/kv/";
   private static final String ROUTE_KEY = "/v1/kv/{key}";
   private static final String ROUTE_CAS = "/v1/kv/{key}/cas";
-  private static final String ROUTE_MEMBERS = "/v1/admin/members";
-  private static final String ROUTE_MEMBER = "/v1/admin/members/{id}";
-  private static final String ROUTE_PROMOTE = "/v1/admin/members/{id}/promote";
-  private static final int MAX_ADMIN_BODY_BYTES = 4096;
-  private static final java.util.regex.Pattern MEMBER_ID =
-      java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final String ATTR_START = "faultline.start";
   private static final String ATTR_ROUTE = "faultline.route";
   private static final String CLIENT_ID = "X-Client-Id";
   private static final String REQUEST_SEQ = "X-Request-Seq";
-
-  /**
-   * After {@link #BODY_GRACE_MILLIS}, a request body must have arrived at this average rate, or it
-   * is refused with 408: a client trickling a large body cannot hold a server thread for long.
-   * (Jetty's own minimum data rate is not used: it starts counting before the first byte and so
-   * refuses small bodies that arrive a moment after their headers.)
-   */
-  static final long MIN_BODY_BYTES_PER_SECOND = 1024;
-
-  static final long BODY_GRACE_MILLIS = 1000;
 
   /** Server threads kept back from key-value requests, for probes, metrics and Jetty's own. */
   static final int RESERVED_THREADS = 32;
@@ -225,10 +209,7 @@ public final class HttpApi implements AutoCloseable {
     app.post(ROUTE_CAS, this::cas);
     app.get("/v1/cluster", this::cluster);
     if (admin != null) {
-      app.get(ROUTE_MEMBERS, ctx -> admin(ctx, ROUTE_MEMBERS, admin::members));
-      app.post(ROUTE_MEMBERS, this::addLearner);
-      app.post(ROUTE_PROMOTE, ctx -> admin(ctx, ROUTE_PROMOTE, () -> admin.promote(memberId(ctx))));
-      app.delete(ROUTE_MEMBER, ctx -> admin(ctx, ROUTE_MEMBER, () -> admin.remove(memberId(ctx))));
+      new MembershipRoutes(this, admin, limits, json).register(app);
     }
     app.get("/healthz", this::health);
     app.get("/readyz", this::ready);
@@ -386,60 +367,6 @@ public final class HttpApi implements AutoCloseable {
     ctx.json(backend.clusterStatus());
   }
 
-  private void addLearner(Context ctx) {
-    route(ctx, ROUTE_MEMBERS);
-    byte[] body = body(ctx, MAX_ADMIN_BODY_BYTES, "member body");
-    NodeAddress member = MemberRequest.parse(json, body, MEMBER_ID);
-    admin(ctx, ROUTE_MEMBERS, () -> admin.addLearner(member));
-  }
-
-  private static String memberId(Context ctx) {
-    String id = ctx.pathParam("id");
-    if (!MEMBER_ID.matcher(id).matches()) {
-      throw ApiError.badRequest(
-          "member id '"
-              + RefusalLog.oneLine(id.length() > 80 ? id.substring(0, 80) + "..." : id)
-              + "' is not valid: use 1-64 letters, digits, '.', '_' or '-'");
-    }
-    return id;
-  }
-
-  /**
-   * Runs one membership operation: 200 with the configuration once applied on the leader; a
-   * follower redirects (307) to the leader like a write; the leader's refusal is 409.
-   */
-  private void admin(
-      Context ctx, String route, Supplier<CompletableFuture<MembershipAdmin.Members>> call) {
-    route(ctx, route);
-    CompletableFuture<MembershipAdmin.Members> future;
-    try {
-      future = call.get().copy();
-    } catch (ApiError e) {
-      throw e;
-    } catch (RuntimeException e) {
-      future = CompletableFuture.failedFuture(e);
-    }
-    boolean read = ctx.method() == HandlerType.GET;
-    CompletableFuture<MembershipAdmin.Members> bounded =
-        future.orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-    ctx.future(
-        () ->
-            bounded.handle(
-                (members, err) -> {
-                  if (err == null) {
-                    ctx.status(200).json(members);
-                  } else {
-                    Throwable cause = FailureKind.unwrap(err);
-                    error(
-                        ctx,
-                        cause instanceof MembershipAdmin.Refused refused
-                            ? new ApiError(409, refused.getMessage(), true, Map.of())
-                            : failure(ctx, cause, read));
-                  }
-                  return null;
-                }));
-  }
-
   /** Alive means able to serve: a node whose Raft loop stopped for good is not healthy. */
   private void health(Context ctx) {
     route(ctx, "/healthz");
@@ -509,7 +436,7 @@ public final class HttpApi implements AutoCloseable {
                 }));
   }
 
-  private ApiError failure(Context ctx, Throwable err, boolean read) {
+  ApiError failure(Context ctx, Throwable err, boolean read) {
     FailureKind kind = FailureKind.of(err);
     boolean definite = kind.definite(read);
     return switch (kind) {
@@ -587,78 +514,12 @@ public final class HttpApi implements AutoCloseable {
     }
   }
 
-  /** Reads the body, refusing it (413) before reading when it is declared or found too large. */
-  private static byte[] body(Context ctx, long max, String what) {
-    long declared = ctx.req().getContentLengthLong();
-    if (declared > max) {
-      throw ApiError.tooLarge(
-          what + " of " + declared + " bytes exceeds the limit of " + max + " bytes");
-    }
-    long start = System.nanoTime();
-    java.io.ByteArrayOutputStream out =
-        new java.io.ByteArrayOutputStream((int) Math.min(Math.max(declared, 0), 64 << 10));
-    byte[] buf = new byte[8192];
-    try (InputStream in = ctx.req().getInputStream()) {
-      for (int n; (n = in.read(buf)) != -1; ) {
-        out.write(buf, 0, n);
-        if (out.size() > max) {
-          throw ApiError.tooLarge(what + " exceeds the limit of " + max + " bytes");
-        }
-        long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
-        if (elapsedMillis > BODY_GRACE_MILLIS
-            && out.size() < MIN_BODY_BYTES_PER_SECOND * elapsedMillis / 1000) {
-          throw tooSlow(what);
-        }
-      }
-    } catch (IOException | BadMessageException e) {
-      throw unreadableBody(what, declared, e);
-    }
-    return out.toByteArray();
-  }
-
-  private static ApiError tooSlow(String what) {
-    return new ApiError(
-        408,
-        "request body ("
-            + what
-            + ") not received in time: send the whole body promptly (after "
-            + BODY_GRACE_MILLIS
-            + " ms it must have arrived at "
-            + MIN_BODY_BYTES_PER_SECOND
-            + " bytes/s or more, and a connection silent for the idle timeout is closed)",
-        true,
-        Map.of("Connection", "close"));
-  }
-
-  /**
-   * A body that could not be read is the client's fault: too slow (408, the connector's idle
-   * timeout or minimum data rate), cut short, or badly framed (400). Nothing was done with it.
-   */
-  private static ApiError unreadableBody(String what, long declared, Exception e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof TimeoutException
-          || (t instanceof BadMessageException bad && bad.getCode() == 408)) {
-        return tooSlow(what);
-      }
-    }
-    String cause = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return ApiError.badRequest(
-        "request body ("
-            + what
-            + ") is incomplete or badly framed ("
-            + RefusalLog.oneLine(cause)
-            + "): "
-            + (declared >= 0
-                ? "send exactly the " + declared + " bytes that Content-Length declares"
-                : "end a chunked body with a zero-size chunk, and give each chunk size in hex"));
-  }
-
-  private static Context route(Context ctx, String route) {
+  static Context route(Context ctx, String route) {
     ctx.attribute(ATTR_ROUTE, route);
     return ctx;
   }
 
-  private void error(Context ctx, ApiError e) {
+  void error(Context ctx, ApiError e) {
     route(ctx, ctx.attribute(ATTR_ROUTE) == null ? "unmatched" : ctx.attribute(ATTR_ROUTE));
     e.headers.forEach(ctx::header);
     ctx.status(e.status).json(errorBody(e.getMessage(), e.outcome()));

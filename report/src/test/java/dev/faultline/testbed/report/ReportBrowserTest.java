@@ -67,7 +67,7 @@ class ReportBrowserTest {
         "browser test: %d + %d calls generated, checked and reported in %.1f s%n",
         v.calls().size(), i.calls().size(), (System.nanoTime() - t0) / 1e9);
     server = RunServer.start(store, "127.0.0.1", 0);
-    shots = Path.of(System.getProperty("faultline.root", "."), "testbed/target/browser");
+    shots = Path.of(System.getProperty("faultline.root", "."), "report/target/browser");
     if (!Files.isDirectory(shots.getParent())) {
       shots = Path.of("target/browser");
     }

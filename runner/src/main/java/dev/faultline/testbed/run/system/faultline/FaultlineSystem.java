@@ -7,8 +7,8 @@ import dev.faultline.api.security.TlsCredentials;
 import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.net.NodeAddress;
-import dev.faultline.testbed.VersionProvider;
 import dev.faultline.testbed.plan.FaultKind;
+import dev.faultline.testbed.run.BuildInfo;
 import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.HttpLeaderProbe;
 import dev.faultline.testbed.run.NodeCommandLine;
@@ -71,7 +71,7 @@ public final class FaultlineSystem implements SystemUnderTest {
 
   @Override
   public String version() {
-    return VersionProvider.version() + " (commit " + VersionProvider.commit() + ")";
+    return BuildInfo.version() + " (commit " + BuildInfo.commit() + ")";
   }
 
   @Override

@@ -14,41 +14,60 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Everything that decides what one {@code faultline test} run does. Together with the commit of the
- * jar, the seed replays the same schedule of operations and faults.
+ * Everything that decides what one {@code faultline test} run does, in groups: a {@code withX}
+ * replaces one group and passes the others on. Together with the commit of the jar, the seed
+ * replays the same schedule of operations and faults.
  *
- * @param nodes cluster size
- * @param workload {@code kv}, {@code register} or {@code set}
- * @param nemesis the fault kinds to schedule
- * @param timeLimit length of the main phase
- * @param concurrency client processes at once
- * @param rate ops per second over all processes, 0 for as fast as they go
- * @param protocol {@code http} or {@code grpc}
- * @param seed the source of every choice: ops, fault times, shapes and targets
- * @param bug a deliberate bug passed to every node ({@code --bug NAME}), if any
- * @param testCount how many runs (seeds seed, seed+1, ...)
- * @param store where run directories go
- * @param recoveryWait after healing, how long to wait for a leader before the final reads
- * @param interval typical length of a fault window and of the quiet gap after it
+ * @param cluster the nodes: how many, and a deliberate bug for each
+ * @param load the clients and what they do
+ * @param faults which faults, how long each window lasts, and the recovery after them
+ * @param runs how many runs and where their directories go
  * @param backend where the nodes run and how they are reached (TLS or not)
  * @param system the system under test ({@code --db}, {@code --db-option}, {@code --db-cmd})
  */
 public record TestOptions(
-    int nodes,
-    String workload,
-    NemesisChoice nemesis,
-    Duration timeLimit,
-    int concurrency,
-    double rate,
-    String protocol,
-    long seed,
-    Optional<String> bug,
-    int testCount,
-    Path store,
-    Duration recoveryWait,
-    Duration interval,
-    Backend backend,
-    SystemSpec system) {
+    Cluster cluster, Load load, Faults faults, Runs runs, Backend backend, SystemSpec system) {
+
+  /**
+   * @param nodes cluster size
+   * @param bug a deliberate bug passed to every node ({@code --bug NAME}), if any
+   */
+  public record Cluster(int nodes, Optional<String> bug) {}
+
+  /**
+   * @param workload {@code kv}, {@code register} or {@code set}
+   * @param timeLimit length of the main phase
+   * @param concurrency client processes at once
+   * @param rate ops per second over all processes, 0 for as fast as they go
+   * @param protocol {@code http} or {@code grpc}
+   * @param seed the source of every choice: ops, fault times, shapes and targets
+   */
+  public record Load(
+      String workload,
+      Duration timeLimit,
+      int concurrency,
+      double rate,
+      String protocol,
+      long seed) {
+
+    /** The same load with another seed. */
+    public Load withSeed(long s) {
+      return new Load(workload, timeLimit, concurrency, rate, protocol, s);
+    }
+  }
+
+  /**
+   * @param nemesis the fault kinds to schedule
+   * @param interval typical length of a fault window and of the quiet gap after it
+   * @param recoveryWait after healing, how long to wait for a leader before the final reads
+   */
+  public record Faults(NemesisChoice nemesis, Duration interval, Duration recoveryWait) {}
+
+  /**
+   * @param testCount how many runs (seeds seed, seed+1, ...)
+   * @param store where run directories go
+   */
+  public record Runs(int testCount, Path store) {}
 
   public static final List<String> PROTOCOLS = List.of("http", "grpc");
 
@@ -82,6 +101,32 @@ public record TestOptions(
         recoveryWait,
         interval,
         Backend.DEFAULT);
+  }
+
+  /** Options given one by one, as the command line has them. */
+  public TestOptions(
+      int nodes,
+      String workload,
+      NemesisChoice nemesis,
+      Duration timeLimit,
+      int concurrency,
+      double rate,
+      String protocol,
+      long seed,
+      Optional<String> bug,
+      int testCount,
+      Path store,
+      Duration recoveryWait,
+      Duration interval,
+      Backend backend,
+      SystemSpec system) {
+    this(
+        new Cluster(nodes, bug),
+        new Load(workload, timeLimit, concurrency, rate, protocol, seed),
+        new Faults(nemesis, interval, recoveryWait),
+        new Runs(testCount, store),
+        backend,
+        system);
   }
 
   /** Options testing our own node ({@code --db faultline}). */
@@ -119,6 +164,17 @@ public record TestOptions(
   }
 
   public TestOptions {
+    int nodes = cluster.nodes();
+    Optional<String> bug = cluster.bug();
+    String workload = load.workload();
+    Duration timeLimit = load.timeLimit();
+    int concurrency = load.concurrency();
+    double rate = load.rate();
+    String protocol = load.protocol();
+    NemesisChoice nemesis = faults.nemesis();
+    Duration recoveryWait = faults.recoveryWait();
+    Duration interval = faults.interval();
+    int testCount = runs.testCount();
     if (nodes < 1 || nodes > 253) {
       throw new IllegalArgumentException("--nodes " + nodes + ": use 1..253 (5 is usual)");
     }
@@ -189,62 +245,69 @@ public record TestOptions(
 
   /** The same options with another seed (the i-th run of {@code --test-count}). */
   public TestOptions withSeed(long s) {
-    return new TestOptions(
-        nodes,
-        workload,
-        nemesis,
-        timeLimit,
-        concurrency,
-        rate,
-        protocol,
-        s,
-        bug,
-        testCount,
-        store,
-        recoveryWait,
-        interval,
-        backend,
-        system);
+    return new TestOptions(cluster, load.withSeed(s), faults, runs, backend, system);
   }
 
   /** The same options on another backend. */
   public TestOptions withBackend(Backend b) {
-    return new TestOptions(
-        nodes,
-        workload,
-        nemesis,
-        timeLimit,
-        concurrency,
-        rate,
-        protocol,
-        seed,
-        bug,
-        testCount,
-        store,
-        recoveryWait,
-        interval,
-        b,
-        system);
+    return new TestOptions(cluster, load, faults, runs, b, system);
   }
 
   /** The same options testing another system. */
   public TestOptions withSystem(SystemSpec s) {
-    return new TestOptions(
-        nodes,
-        workload,
-        nemesis,
-        timeLimit,
-        concurrency,
-        rate,
-        protocol,
-        seed,
-        bug,
-        testCount,
-        store,
-        recoveryWait,
-        interval,
-        backend,
-        s);
+    return new TestOptions(cluster, load, faults, runs, backend, s);
+  }
+
+  public int nodes() {
+    return cluster.nodes();
+  }
+
+  public Optional<String> bug() {
+    return cluster.bug();
+  }
+
+  public String workload() {
+    return load.workload();
+  }
+
+  public Duration timeLimit() {
+    return load.timeLimit();
+  }
+
+  public int concurrency() {
+    return load.concurrency();
+  }
+
+  public double rate() {
+    return load.rate();
+  }
+
+  public String protocol() {
+    return load.protocol();
+  }
+
+  public long seed() {
+    return load.seed();
+  }
+
+  public NemesisChoice nemesis() {
+    return faults.nemesis();
+  }
+
+  public Duration interval() {
+    return faults.interval();
+  }
+
+  public Duration recoveryWait() {
+    return faults.recoveryWait();
+  }
+
+  public int testCount() {
+    return runs.testCount();
+  }
+
+  public Path store() {
+    return runs.store();
   }
 
   /** The system under test, its options checked. */
@@ -254,7 +317,7 @@ public record TestOptions(
 
   /** Node ids {@code n1..nN}. */
   public List<String> nodeIds() {
-    return java.util.stream.IntStream.rangeClosed(1, nodes).mapToObj(i -> "n" + i).toList();
+    return java.util.stream.IntStream.rangeClosed(1, nodes()).mapToObj(i -> "n" + i).toList();
   }
 
   /**
@@ -262,27 +325,27 @@ public record TestOptions(
    * the system when it is not our own node ({@code etcd-kv-partition}).
    */
   public String runName() {
-    String name = workload + "-" + nemesis.dirName();
+    String name = workload() + "-" + nemesis().dirName();
     return system.name().equals(SystemSpec.FAULTLINE.name()) ? name : system.name() + "-" + name;
   }
 
   /** Every option as plain values, for test.json. */
   public Map<String, Object> toMap() {
     var m = new LinkedHashMap<String, Object>();
-    m.put("nodes", nodes);
-    m.put("workload", workload);
-    m.put("nemesis", nemesis.spec());
-    m.put("faults", FaultKind.names(nemesis.kinds()));
-    m.put("time_limit_s", seconds(timeLimit));
-    m.put("concurrency", concurrency);
-    m.put("rate", rate);
-    m.put("protocol", protocol);
-    m.put("seed", seed);
-    m.put("bug", bug.orElse(null));
-    m.put("test_count", testCount);
-    m.put("store", store.toString());
-    m.put("recovery_wait_s", seconds(recoveryWait));
-    m.put("interval_s", seconds(interval));
+    m.put("nodes", nodes());
+    m.put("workload", workload());
+    m.put("nemesis", nemesis().spec());
+    m.put("faults", FaultKind.names(nemesis().kinds()));
+    m.put("time_limit_s", seconds(timeLimit()));
+    m.put("concurrency", concurrency());
+    m.put("rate", rate());
+    m.put("protocol", protocol());
+    m.put("seed", seed());
+    m.put("bug", bug().orElse(null));
+    m.put("test_count", testCount());
+    m.put("store", store().toString());
+    m.put("recovery_wait_s", seconds(recoveryWait()));
+    m.put("interval_s", seconds(interval()));
     m.putAll(backend.toMap());
     m.put("db", system.name());
     m.put("db_options", systemUnderTest().options());

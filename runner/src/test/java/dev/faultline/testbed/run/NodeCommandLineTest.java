@@ -4,10 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.faultline.api.security.ClusterPki;
 import dev.faultline.nemesis.net.NodeAddress;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,5 +72,28 @@ class NodeCommandLineTest {
             "n2=peer=127.77.0.2:7070;http=127.77.0.2:8080;grpc=127.77.0.2:9090",
             "n3=peer=127.0.0.1:20203;http=127.77.0.3:8080;grpc=127.77.0.3:9090");
     assertThat(topology.proxy("n2", "n1").upstream()).isEqualTo("127.77.0.1:7070");
+  }
+
+  @Test
+  void theProgramIsTheJarHoldingTheMainClassNotTheRunnersOwnJar() throws Exception {
+    Path runnerJar = jar(dir.resolve("faultline-runner.jar"), "dev/faultline/testbed/run/X.class");
+    Path shaded = jar(dir.resolve("faultline.jar"), "dev/faultline/testbed/Faultline.class");
+
+    try (var onlyRunner = new URLClassLoader(new URL[] {runnerJar.toUri().toURL()}, null);
+        var both =
+            new URLClassLoader(
+                new URL[] {runnerJar.toUri().toURL(), shaded.toUri().toURL()}, null)) {
+      assertThat(NodeCommandLine.jarOfMainClass(onlyRunner)).isEmpty();
+      assertThat(NodeCommandLine.jarOfMainClass(both)).contains(shaded.toAbsolutePath());
+    }
+  }
+
+  private static Path jar(Path path, String entry) throws Exception {
+    try (var out = new JarOutputStream(Files.newOutputStream(path))) {
+      out.putNextEntry(new JarEntry(entry));
+      out.write(new byte[] {0});
+      out.closeEntry();
+    }
+    return path;
   }
 }

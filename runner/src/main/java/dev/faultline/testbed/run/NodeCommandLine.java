@@ -4,7 +4,7 @@ import dev.faultline.api.security.ClusterPki;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
-import dev.faultline.testbed.Faultline;
+import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +24,9 @@ public final class NodeCommandLine implements NodeLauncher {
   public static final int HTTP_PORT = 8080;
   public static final int GRPC_PORT = 9090;
   public static final int PEER_PORT = 7070;
+
+  /** The {@code faultline} command's main class; named, not imported: it lives above the runner. */
+  public static final String MAIN_CLASS = "dev.faultline.testbed.Faultline";
 
   /** Small heaps and the client compiler: a whole cluster shares a small machine. */
   private static final List<String> NODE_JVM_FLAGS =
@@ -141,19 +144,32 @@ public final class NodeCommandLine implements NodeLauncher {
     } else {
       argv.add("-cp");
       argv.add(System.getProperty("java.class.path"));
-      argv.add(Faultline.class.getName());
+      argv.add(MAIN_CLASS);
     }
     return argv;
   }
 
   /** The jar the {@code faultline} main class was loaded from, if it was loaded from a jar. */
   public static Optional<Path> thisJar() {
+    return jarOfMainClass(NodeCommandLine.class.getClassLoader());
+  }
+
+  /**
+   * The jar from which {@code loader} would load the main class: not this class's own jar, which
+   * under a build is the runner's jar and has no main class.
+   */
+  static Optional<Path> jarOfMainClass(ClassLoader loader) {
     try {
-      var source = Faultline.class.getProtectionDomain().getCodeSource();
-      if (source == null) {
+      var url = loader.getResource(MAIN_CLASS.replace('.', '/') + ".class");
+      if (url == null || !"jar".equals(url.getProtocol())) {
         return Optional.empty();
       }
-      Path path = Path.of(source.getLocation().toURI()).toAbsolutePath();
+      String file = url.getPath();
+      int bang = file.indexOf("!/");
+      if (bang < 0) {
+        return Optional.empty();
+      }
+      Path path = Path.of(new URI(file.substring(0, bang))).toAbsolutePath();
       return Files.isRegularFile(path) && path.toString().endsWith(".jar")
           ? Optional.of(path)
           : Optional.empty();
