@@ -241,8 +241,13 @@ public final class ReadyLoop {
       write(rd);
       core.advanceWritten(rd);
       applyAndRead(rd);
-      if (!rd.persistedMessages().isEmpty() || rd.needsSync()) {
+      // Past the barrier only entries need a sync (a commit index alone is not synced).
+      if (!rd.entries().isEmpty() || !unsynced.isEmpty()) {
         unsynced.add(rd);
+      } else if (syncInFlight != null) {
+        syncing.add(rd); // its replies promise only earlier writes, which that sync covers
+      } else {
+        sender.accept(rd.persistedMessages()); // every earlier write is synced
       }
       if (syncInFlight == null) {
         startSync(syncer, wake);
