@@ -58,6 +58,9 @@ public abstract class ForwardingLogStorage implements LogStorage {
     inner.sync();
   }
 
+  // startSync is not forwarded: the default calls this.sync(), so a subclass that overrides sync
+  // keeps its meaning; one that wants the inner storage's concurrent sync overrides startSync.
+
   @Override
   public void installSnapshot(SnapshotMeta meta) {
     inner.installSnapshot(meta);

@@ -49,6 +49,18 @@ public interface LogStorage extends AutoCloseable {
   void sync();
 
   /**
+   * Starts a sync that may finish on another thread: returns the work that makes every append and
+   * hard-state save made before this call durable. Until that work returns, the caller's thread may
+   * go on appending at the end of the log and saving the commit index, but must not replace
+   * entries, install a snapshot, compact, sync or close. The default syncs now and leaves nothing
+   * to do, so a storage that cannot sync concurrently stays correct, only slower.
+   */
+  default Runnable startSync() {
+    sync();
+    return () -> {};
+  }
+
+  /**
    * Records that a snapshot covering everything up to {@code meta.index()} is stored, and discards
    * log entries up to that index (keeping any later entries whose terms agree, as §7 asks).
    */

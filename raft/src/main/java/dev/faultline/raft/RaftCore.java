@@ -363,8 +363,21 @@ public final class RaftCore {
     return rd;
   }
 
-  /** The runtime has durably written {@code rd} and applied its committed entries. */
+  /** The runtime has durably written {@code rd} (written and synced) and applied its entries. */
   public void advance(Ready rd) {
+    advanceWritten(rd);
+    synced(log.lastStableIndex());
+  }
+
+  /**
+   * The runtime has written {@code rd} to storage and applied its committed entries, but perhaps
+   * not synced it yet: the core takes input again. Until {@link #synced} covers them, its entries
+   * do not count towards this leader's own match index (dissertation §10.2.1: the leader may commit
+   * on a majority of others while its own write is in flight). The runtime must still hold {@code
+   * rd.persistedMessages()} until then, and must sync before advancing a batch that changes term or
+   * vote, installs a snapshot, or replaces entries that a pending sync covers.
+   */
+  public void advanceWritten(Ready rd) {
     if (!readyOutstanding) {
       throw new IllegalStateException("node " + id + ": advance without an outstanding ready");
     }
@@ -379,8 +392,17 @@ public final class RaftCore {
     if (rd.hardState() != null) {
       persistedHardState = rd.hardState();
     }
+  }
+
+  /**
+   * Storage is synced up to {@code index}: every entry written before the sync started, none
+   * replaced since. A leader now counts itself up to there.
+   */
+  public void synced(long index) {
+    requireNoReady();
+    log.durable = Math.max(log.durable, Math.min(index, log.lastStableIndex()));
     if (role == Role.LEADER) {
-      replication.onStable(log.lastStableIndex());
+      replication.onStable(log.durableIndex());
     }
   }
 

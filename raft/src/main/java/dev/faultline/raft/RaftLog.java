@@ -14,6 +14,12 @@ final class RaftLog {
   long committed;
   long applied;
 
+  /**
+   * The highest index known synced in storage: at most {@link #lastStableIndex()}, which counts
+   * entries written but perhaps not yet synced when the runtime syncs off its loop thread.
+   */
+  long durable;
+
   RaftLog(LogStorage storage, long applied) {
     this.storage = storage;
     this.unstable = new Unstable(storage.lastIndex() + 1);
@@ -21,6 +27,12 @@ final class RaftLog {
     this.committed = Math.max(storage.hardState().commit(), snapshotIndex);
     this.committed = Math.min(committed, storage.lastIndex());
     this.applied = Math.min(Math.max(applied, snapshotIndex), committed);
+    this.durable = storage.lastIndex();
+  }
+
+  /** The highest index of this log known durable here. */
+  long durableIndex() {
+    return Math.min(durable, lastStableIndex());
   }
 
   SnapshotMeta snapshotMeta() {
@@ -114,6 +126,8 @@ final class RaftLog {
       return lastIndex();
     }
     unstable.truncateAndAppend(ents);
+    // Replaced entries are no longer the durable ones, whatever was synced before.
+    durable = Math.min(durable, ents.get(0).index() - 1);
     return lastIndex();
   }
 

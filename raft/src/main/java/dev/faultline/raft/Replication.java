@@ -39,7 +39,7 @@ final class Replication {
   void becomeLeader() {
     Progress self = c.tracker.get(c.id);
     if (self != null) {
-      self.maybeUpdate(c.log.lastStableIndex());
+      self.maybeUpdate(c.log.durableIndex());
       self.becomeReplicate();
     }
     // No membership change until everything before our term is applied (dissertation §4.1).

@@ -317,6 +317,7 @@ public final class ConfigSources {
       d.put("insecure", false);
       d.put("allow-bugs", false);
       d.put("join", false);
+      d.put("fsync-delay-micros", 0);
       Map<String, Value> out = new LinkedHashMap<>();
       d.forEach((k, val) -> out.put(k, new Value(val, "default")));
       return out;

@@ -55,7 +55,8 @@ public record NodeConfig(
     int maxInflightPerConnection,
     boolean insecure,
     boolean allowBugs,
-    boolean join) {
+    boolean join,
+    long fsyncDelayMicros) {
 
   /** The endpoints {@code auth-open-endpoints} may name. */
   public static final List<String> OPENABLE_ENDPOINTS =
@@ -77,6 +78,11 @@ public record NodeConfig(
         "more than heartbeat-ticks");
     check(heartbeatTicks >= 1, "heartbeat-ticks", heartbeatTicks, ">= 1");
     check(tickMs >= 1, "tick-ms", tickMs, ">= 1");
+    check(
+        fsyncDelayMicros >= 0 && fsyncDelayMicros <= 1_000_000,
+        "fsync-delay-micros",
+        fsyncDelayMicros,
+        "between 0 and 1000000");
     check(requestTimeoutMs >= 1, "request-timeout-ms", requestTimeoutMs, ">= 1");
     check(retryAfterMs >= 0, "retry-after-ms", retryAfterMs, ">= 0");
     check(snapshotInterval >= 1, "snapshot-interval", snapshotInterval, ">= 1");

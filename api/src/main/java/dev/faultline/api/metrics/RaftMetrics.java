@@ -46,6 +46,13 @@ public final class RaftMetrics {
   private final Counter snapshotsInstalled;
   private final DistributionSummary snapshotBytes;
   private final Timer snapshotTime;
+  private final DistributionSummary syncEntries;
+  private final DistributionSummary syncBatches;
+  private final Timer stageWrite;
+  private final Timer stageSync;
+  private final Timer stageCommit;
+  private final Timer stageApply;
+  private final Counter committedBeforeOwnSync;
 
   RaftMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -79,6 +86,53 @@ public final class RaftMetrics {
             .description("Size of snapshots taken")
             .register(registry);
     this.snapshotTime = latency("raft.snapshot", "Time to write a snapshot");
+    this.syncEntries =
+        DistributionSummary.builder("raft.sync.entries")
+            .description("Log entries made durable by one sync (group commit)")
+            .register(registry);
+    this.syncBatches =
+        DistributionSummary.builder("raft.sync.batches")
+            .description("Ready batches released by one sync (pipelined group commit)")
+            .register(registry);
+    this.stageWrite = stage("write", "proposed until written to the leader's log");
+    this.stageSync = stage("sync", "written until synced on the leader");
+    this.stageCommit = stage("commit", "proposed until known committed");
+    this.stageApply = stage("apply", "known committed until applied");
+    this.committedBeforeOwnSync =
+        Counter.builder("raft.proposals.committed.before.own.sync")
+            .description("Proposals committed on the followers' acknowledgements alone")
+            .register(registry);
+  }
+
+  private Timer stage(String stage, String description) {
+    return Timer.builder("raft.proposal.stage")
+        .tag("stage", stage)
+        .description("Stages of a proposal on the leader: " + description)
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(1_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  /** One sync finished, covering {@code entries} entries in {@code batches} batches. */
+  public void syncRound(int entries, int batches) {
+    syncEntries.record(entries);
+    syncBatches.record(batches);
+  }
+
+  /** A proposal made on this node applied; {@link System#nanoTime()} at each stage (0: none). */
+  public void proposalApplied(
+      long proposed, long written, long synced, long committed, long applied) {
+    if (written > 0) {
+      stageWrite.record(written - proposed, TimeUnit.NANOSECONDS);
+    }
+    if (synced > 0 && synced <= committed) {
+      stageSync.record(synced - written, TimeUnit.NANOSECONDS);
+    } else if (written > 0) {
+      committedBeforeOwnSync.increment();
+    }
+    stageCommit.record(committed - proposed, TimeUnit.NANOSECONDS);
+    stageApply.record(applied - committed, TimeUnit.NANOSECONDS);
   }
 
   private Timer latency(String name, String description) {

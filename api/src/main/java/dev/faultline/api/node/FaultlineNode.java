@@ -100,7 +100,11 @@ public final class FaultlineNode implements AutoCloseable {
         // is what lets the stale reads show (with it, §6.4's lease-less leader steps down).
         raftConfig = raftConfig.withElectionSafety(raftConfig.preVote(), false);
       }
-      LogStorage log = new TimedLogStorage(storage, metrics.raft());
+      LogStorage disk =
+          config.fsyncDelayMicros() > 0
+              ? new DelayedSyncStorage(storage, config.fsyncDelayMicros() * 1000)
+              : storage;
+      LogStorage log = new TimedLogStorage(disk, metrics.raft());
       LocalAppendAcks acks = null;
       if (bugs.contains(NodeBug.ACK_BEFORE_COMMIT)) {
         acks = new LocalAppendAcks(log);
@@ -115,6 +119,7 @@ public final class FaultlineNode implements AutoCloseable {
               machine,
               link);
       node.onMembership(directory::apply);
+      node.observe(new RaftStages(metrics.raft()));
       node.start();
       RaftNode started = node;
       MemberDirectory known = directory;

@@ -57,4 +57,18 @@ final class LocalAppendAcks extends ForwardingLogStorage {
     }
     done.forEach(f -> f.complete(null));
   }
+
+  @Override
+  public Runnable startSync() {
+    Runnable work = inner.startSync();
+    List<CompletableFuture<Void>> done;
+    synchronized (this) {
+      done = List.copyOf(appended);
+      appended.clear();
+    }
+    return () -> {
+      work.run();
+      done.forEach(f -> f.complete(null));
+    };
+  }
 }

@@ -40,6 +40,18 @@ final class TimedLogStorage extends ForwardingLogStorage {
   }
 
   @Override
+  public Runnable startSync() {
+    long start = System.nanoTime();
+    Runnable work = inner.startSync();
+    long prepared = System.nanoTime() - start;
+    return () -> {
+      long t = System.nanoTime();
+      work.run();
+      metrics.synced(prepared + System.nanoTime() - t);
+    };
+  }
+
+  @Override
   public void installSnapshot(SnapshotMeta meta) {
     // A snapshot of our own state never reaches past our log; one that does came from the leader.
     boolean fromLeader = meta.index() > inner.lastIndex();

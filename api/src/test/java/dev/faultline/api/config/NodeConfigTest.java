@@ -92,6 +92,18 @@ class NodeConfigTest {
   }
 
   @Test
+  void anFsyncDelayIsOffByDefaultAndBoundedWhenGiven() {
+    assertThat(NodeConfig.defaults("n1").fsyncDelayMicros()).isZero();
+    NodeConfig c =
+        ConfigSources.load(List.of("--id", "n1", "--fsync-delay-micros", "400"), Map.of());
+    assertThat(c.fsyncDelayMicros()).isEqualTo(400);
+    assertThatThrownBy(
+            () -> ConfigSources.load(List.of("--id", "n1", "--fsync-delay-micros", "-1"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("fsync-delay-micros");
+  }
+
+  @Test
   void errorsNameTheOptionAndWhereItCameFrom() throws Exception {
     Path file = dir.resolve("bad.yml");
     Files.writeString(file, "id: n1\n\ntikms: 3\n");

@@ -20,16 +20,19 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Runs one {@link RaftCore} in production: one event-loop thread steps inbound messages and client
- * requests, ticks on real time, persists each batch with a single {@link LogStorage#sync()} (group
- * commit) before releasing the messages that promise durability, applies committed entries to the
- * {@link StateMachine}, and completes client futures. Futures complete on the loop thread; chain
- * with the {@code *Async} methods for heavy work.
+ * requests, ticks on real time, writes each batch, applies committed entries to the {@link
+ * StateMachine}, and completes client futures; a second thread syncs the log (pipelined group
+ * commit, {@link ReadyLoop#pump}: one sync at a time covering every batch written before it began)
+ * and only then are the messages that promise durability released. Futures complete on the loop
+ * thread; chain with the {@code *Async} methods for heavy work.
  *
  * <p>A proposal's future fails with {@link NotLeaderException} when this node does not lead (it had
  * no effect), and with {@link OutcomeUnknownException} when leadership is lost after the entry was
@@ -49,6 +52,8 @@ public final class RaftNode implements AutoCloseable {
   private final Transport transport;
   private final LinkedBlockingQueue<Task> inbox = new LinkedBlockingQueue<>();
   private final Thread loop;
+  private final ExecutorService syncer;
+  private final Runnable wake = () -> inbox.add(new Task(null, () -> {}));
   private final CompletableFuture<String> failed = new CompletableFuture<>();
 
   private RaftCore core;
@@ -60,6 +65,7 @@ public final class RaftNode implements AutoCloseable {
   private volatile long lastIndex;
   private volatile Membership membership;
   private Consumer<Membership> membershipListener = m -> {};
+  private ReadyLoop.Observer observer = ReadyLoop.Observer.NONE;
 
   public RaftNode(
       RaftConfig config,
@@ -76,6 +82,13 @@ public final class RaftNode implements AutoCloseable {
     this.transport = transport;
     this.loop = new Thread(this::run, "raft-" + config.id());
     this.loop.setDaemon(true);
+    this.syncer =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "raft-sync-" + config.id());
+              t.setDaemon(true);
+              return t;
+            });
     this.status = new NodeStatus(config.id(), Role.FOLLOWER, 0, null, 0, 0);
   }
 
@@ -86,6 +99,14 @@ public final class RaftNode implements AutoCloseable {
    */
   public void onMembership(Consumer<Membership> listener) {
     this.membershipListener = listener;
+  }
+
+  /**
+   * Watches the loop (stage times of proposals, sync rounds) from the loop thread and the sync
+   * thread; set before {@link #start}. The observer must be quick and must not throw.
+   */
+  public void observe(ReadyLoop.Observer observer) {
+    this.observer = observer;
   }
 
   /** The configuration in force on this node (the last one applied), or null before start. */
@@ -124,7 +145,7 @@ public final class RaftNode implements AutoCloseable {
             this::send,
             options.snapshotEvery(),
             applied,
-            ReadyLoop.Observer.NONE);
+            observer);
     membership = core.membership();
     membershipListener.accept(membership);
     running = true;
@@ -282,6 +303,10 @@ public final class RaftNode implements AutoCloseable {
         stop("node " + config.id() + ": event loop stopped: " + why.replace('\n', ' '), e);
       }
     }
+    if (ready != null) {
+      ready.abandonSync(); // nothing it covers is released: the node stops unanswered
+    }
+    syncer.shutdown();
     failAll(new OutcomeUnknownException("node " + config.id() + " stopped"));
   }
 
@@ -297,7 +322,7 @@ public final class RaftNode implements AutoCloseable {
   }
 
   private void processReady() throws IOException {
-    ready.drain();
+    ready.pump(syncer, wake);
     // Published before futures fail, so a caller that sees the failure sees the new role.
     status =
         new NodeStatus(

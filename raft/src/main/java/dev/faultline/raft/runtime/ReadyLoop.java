@@ -1,6 +1,7 @@
 package dev.faultline.raft.runtime;
 
 import dev.faultline.raft.Entry;
+import dev.faultline.raft.HardState;
 import dev.faultline.raft.LogStorage;
 import dev.faultline.raft.MembershipChange;
 import dev.faultline.raft.Message;
@@ -15,6 +16,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -22,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 /**
@@ -48,9 +52,45 @@ public final class ReadyLoop {
 
     /** An entry about to be applied to the state machine. */
     default void applied(Entry entry) {}
+
+    /**
+     * A sync finished: {@code entries} entries written in {@code batches} batches became durable up
+     * to {@code lastIndex}, the sync itself taking {@code nanos}.
+     */
+    default void synced(long lastIndex, int entries, int batches, long nanos) {}
+
+    /**
+     * A proposal made here was applied; the times are {@link System#nanoTime()} readings at each
+     * stage: proposed, written to storage, synced here (0 when it was committed first, on the
+     * others' acknowledgements), known committed, applied.
+     */
+    default void proposalApplied(
+        long proposed, long written, long synced, long committed, long applied) {}
   }
 
-  private record PendingProposal(long term, CompletableFuture<byte[]> future) {}
+  /**
+   * A proposal waiting for its entry to apply, with the times it passed each stage (0: not yet).
+   */
+  private static final class PendingProposal {
+    final long term;
+    final CompletableFuture<byte[]> future;
+    final long proposed = System.nanoTime();
+    long written;
+    long synced;
+
+    PendingProposal(long term, CompletableFuture<byte[]> future) {
+      this.term = term;
+      this.future = future;
+    }
+
+    long term() {
+      return term;
+    }
+
+    CompletableFuture<byte[]> future() {
+      return future;
+    }
+  }
 
   private record PendingRead(byte[] query, CompletableFuture<byte[]> future) {}
 
@@ -65,6 +105,17 @@ public final class ReadyLoop {
   private final Map<Long, PendingProposal> proposals = new HashMap<>();
   private final Map<Long, PendingRead> reads = new HashMap<>();
   private final TreeMap<Long, List<PendingRead>> confirmedReads = new TreeMap<>();
+
+  /** Written batches whose durable replies wait for a sync not yet started. */
+  private final ArrayDeque<Ready> unsynced = new ArrayDeque<>();
+
+  /** Written batches covered by the sync in flight. */
+  private final ArrayDeque<Ready> syncing = new ArrayDeque<>();
+
+  private CompletableFuture<Long> syncInFlight;
+  private long syncStarted;
+  private long lastWritten;
+  private HardState writtenHardState;
   private long applied;
   private long snapshotIndex;
   private long leaderTerm = -1;
@@ -95,6 +146,8 @@ public final class ReadyLoop {
     this.applied = applied;
     this.snapshotIndex = storage.snapshot().index();
     this.observer = observer;
+    this.lastWritten = storage.lastIndex();
+    this.writtenHardState = storage.hardState();
   }
 
   public RaftCore core() {
@@ -160,6 +213,200 @@ public final class ReadyLoop {
   }
 
   /**
+   * Handles every ready batch with the sync off the loop thread (pipelined group commit,
+   * dissertation §10.2.1): each batch is written and its committed entries applied at once, while
+   * its durable replies wait; at most one sync runs on {@code syncer} at a time and, when done,
+   * releases every batch written before it started. {@code wake} is called from the syncing thread
+   * when a sync finishes; the host then calls this again on the loop thread.
+   *
+   * <p>Rules kept: a batch's {@link Ready#persistedMessages()} (acknowledgements, votes) leave only
+   * after a sync that started after the batch was written; a leader counts its own entries only
+   * then ({@link RaftCore#synced}); a batch that changes term or vote, installs a snapshot, or
+   * replaces written entries first waits for every earlier batch to be synced and released and is
+   * then synced before anything depends on it, so no acknowledgement ever describes entries that
+   * were already replaced, and storage never sees a truncation while a sync is in flight.
+   */
+  public void pump(Executor syncer, Runnable wake) throws IOException {
+    finishSync(false);
+    while (core.hasReady()) {
+      Ready rd = core.ready();
+      if (needsBarrier(rd)) {
+        // The core hears of these syncs through advance(rd), which covers them.
+        flushPipeline(false);
+        write(rd);
+        storage.sync();
+        release(rd);
+        continue;
+      }
+      write(rd);
+      core.advanceWritten(rd);
+      applyAndRead(rd);
+      // Past the barrier only entries need a sync (a commit index alone is not synced).
+      if (!rd.entries().isEmpty() || !unsynced.isEmpty()) {
+        unsynced.add(rd);
+      } else if (syncInFlight != null) {
+        syncing.add(rd); // its replies promise only earlier writes, which that sync covers
+      } else {
+        sender.accept(rd.persistedMessages()); // every earlier write is synced
+      }
+      if (syncInFlight == null) {
+        startSync(syncer, wake);
+      }
+      maybeSnapshot();
+      finishSync(false);
+    }
+    if (syncInFlight == null && !unsynced.isEmpty()) {
+      startSync(syncer, wake);
+    }
+  }
+
+  /** Waits for a sync in flight to end, releasing nothing (the node stops). */
+  public void abandonSync() {
+    CompletableFuture<Long> f = syncInFlight;
+    if (f != null) {
+      f.handle((v, e) -> null).join();
+      syncInFlight = null;
+    }
+  }
+
+  /**
+   * Waits for the sync in flight and syncs every batch written since, releasing them all: before a
+   * batch that must not overtake them, before a snapshot, and when the node stops. {@code tellCore}
+   * is false while a batch is outstanding (its {@code advance} then covers them).
+   */
+  public void flushPipeline(boolean tellCore) throws IOException {
+    finishSync(true, tellCore);
+    if (!unsynced.isEmpty()) {
+      syncStarted = System.nanoTime();
+      storage.sync();
+      syncing.addAll(unsynced);
+      unsynced.clear();
+      releaseSynced(lastWritten, tellCore);
+    }
+  }
+
+  private boolean needsBarrier(Ready rd) {
+    if (rd.snapshot() != null) {
+      return true;
+    }
+    HardState hs = rd.hardState();
+    if (hs != null
+        && (hs.term() != writtenHardState.term()
+            || !java.util.Objects.equals(hs.votedFor(), writtenHardState.votedFor()))) {
+      return true;
+    }
+    return !rd.entries().isEmpty() && rd.entries().get(0).index() <= lastWritten;
+  }
+
+  private void startSync(Executor syncer, Runnable wake) {
+    if (unsynced.isEmpty()) {
+      return;
+    }
+    syncing.addAll(unsynced);
+    unsynced.clear();
+    long upTo = lastWritten;
+    syncStarted = System.nanoTime();
+    Runnable work = storage.startSync();
+    CompletableFuture<Long> f = new CompletableFuture<>();
+    syncInFlight = f;
+    syncer.execute(
+        () -> {
+          try {
+            work.run();
+            f.complete(upTo);
+          } catch (Throwable t) {
+            f.completeExceptionally(t);
+          }
+          wake.run();
+        });
+  }
+
+  private void finishSync(boolean wait) throws IOException {
+    finishSync(wait, true);
+  }
+
+  /** Releases the sync in flight if it is done (or, with {@code wait}, once it is). */
+  private void finishSync(boolean wait, boolean tellCore) throws IOException {
+    CompletableFuture<Long> f = syncInFlight;
+    if (f == null || (!wait && !f.isDone())) {
+      return;
+    }
+    long upTo;
+    try {
+      upTo = f.join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IOException(cause);
+    } finally {
+      syncInFlight = null;
+    }
+    releaseSynced(upTo, tellCore);
+  }
+
+  private void releaseSynced(long upTo, boolean tellCore) {
+    int entries = 0;
+    int batches = syncing.size();
+    for (Ready rd : syncing) {
+      entries += rd.entries().size();
+      sender.accept(rd.persistedMessages());
+      stamp(rd.entries(), true);
+    }
+    syncing.clear();
+    observer.synced(upTo, entries, batches, System.nanoTime() - syncStarted);
+    if (tellCore) {
+      core.synced(upTo);
+    }
+  }
+
+  /** Records when the proposals among {@code entries} were written (or synced) here. */
+  private void stamp(List<Entry> entries, boolean synced) {
+    if (proposals.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    for (Entry e : entries) {
+      PendingProposal p = proposals.get(e.index());
+      if (p != null && p.term() == e.term()) {
+        if (synced) {
+          p.synced = now;
+        } else {
+          p.written = now;
+        }
+      }
+    }
+  }
+
+  /** Sends the messages that need no durability and writes the batch (not yet synced). */
+  private void write(Ready rd) throws IOException {
+    sender.accept(rd.messages());
+    if (rd.snapshot() != null) {
+      SnapshotMeta meta = rd.snapshot().meta();
+      snapshots.save(meta, rd.snapshot().data());
+      stateMachine.restoreSnapshot(meta.index(), new ByteArrayInputStream(rd.snapshot().data()));
+      storage.installSnapshot(meta);
+      applied = meta.index();
+      snapshotIndex = meta.index();
+      lastWritten = storage.lastIndex();
+    }
+    if (!rd.entries().isEmpty()) {
+      observer.appended(rd.entries());
+      storage.append(rd.entries());
+      lastWritten = rd.entries().get(rd.entries().size() - 1).index();
+      stamp(rd.entries(), false);
+    }
+    if (rd.hardState() != null) {
+      storage.saveHardState(rd.hardState());
+      writtenHardState = rd.hardState();
+    }
+  }
+
+  /**
    * The first half of one ready batch: sends the messages that need no durability, installs a
    * received snapshot, and writes entries and hard state (not yet synced). Returns the batch, or
    * null when the core has none; if {@link Ready#needsSync()}, the caller syncs the storage before
@@ -170,22 +417,7 @@ public final class ReadyLoop {
       return null;
     }
     Ready rd = core.ready();
-    sender.accept(rd.messages());
-    if (rd.snapshot() != null) {
-      SnapshotMeta meta = rd.snapshot().meta();
-      snapshots.save(meta, rd.snapshot().data());
-      stateMachine.restoreSnapshot(meta.index(), new ByteArrayInputStream(rd.snapshot().data()));
-      storage.installSnapshot(meta);
-      applied = meta.index();
-      snapshotIndex = meta.index();
-    }
-    if (!rd.entries().isEmpty()) {
-      observer.appended(rd.entries());
-      storage.append(rd.entries());
-    }
-    if (rd.hardState() != null) {
-      storage.saveHardState(rd.hardState());
-    }
+    write(rd);
     return rd;
   }
 
@@ -195,6 +427,12 @@ public final class ReadyLoop {
    */
   public void release(Ready rd) throws IOException {
     sender.accept(rd.persistedMessages());
+    applyAndRead(rd);
+    core.advance(rd);
+    maybeSnapshot();
+  }
+
+  private void applyAndRead(Ready rd) {
     apply(rd.committed());
     for (ReadState rs : rd.readStates()) {
       PendingRead r = reads.remove(ByteBuffer.wrap(rs.context()).getLong());
@@ -202,8 +440,6 @@ public final class ReadyLoop {
         confirmedReads.computeIfAbsent(rs.index(), k -> new ArrayList<>()).add(r);
       }
     }
-    core.advance(rd);
-    maybeSnapshot();
   }
 
   /**
@@ -243,6 +479,7 @@ public final class ReadyLoop {
   }
 
   private void apply(List<Entry> committed) {
+    long known = committed.isEmpty() || proposals.isEmpty() ? 0 : System.nanoTime();
     for (Entry e : committed) {
       observer.applied(e);
       // Entries that are not commands (the leader's no-op, configurations) reach the state
@@ -255,6 +492,7 @@ public final class ReadyLoop {
         continue;
       }
       if (p.term() == e.term()) {
+        observer.proposalApplied(p.proposed, p.written, p.synced, known, System.nanoTime());
         p.future().complete(result);
       } else {
         p.future()
@@ -317,6 +555,8 @@ public final class ReadyLoop {
     if (applied - snapshotIndex < snapshotEvery || applied > core.commitIndex()) {
       return;
     }
+    // Compaction drops segments a sync in flight may be forcing: finish the pipeline first.
+    flushPipeline(true);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     stateMachine.writeSnapshot(out);
     byte[] data = out.toByteArray();

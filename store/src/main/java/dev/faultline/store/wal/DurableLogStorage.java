@@ -35,7 +35,7 @@ public final class DurableLogStorage implements LogStorage {
   private SnapshotMeta snapshot;
   private HardState hardState;
   private HardState written;
-  private RuntimeException failure;
+  private volatile RuntimeException failure;
 
   private DurableLogStorage(
       Path dataDir,
@@ -225,6 +225,33 @@ public final class DurableLogStorage implements LogStorage {
           }
         },
         "syncing the WAL and hard state");
+  }
+
+  /**
+   * Marks the dirty segments clean and returns the fdatasyncs that make them durable, to run on
+   * another thread. A term or vote change syncs here instead, on the caller's thread: its file also
+   * records the commit index, which must never reach the disk ahead of the log (elections only).
+   */
+  @Override
+  public Runnable startSync() {
+    usable();
+    if (hardState.term() != written.term()
+        || !Objects.equals(hardState.votedFor(), written.votedFor())) {
+      sync();
+      return () -> {};
+    }
+    List<java.nio.channels.FileChannel> dirty = wal.takeDirty();
+    if (dirty.isEmpty()) {
+      return () -> {};
+    }
+    return () ->
+        run(
+            () -> {
+              for (java.nio.channels.FileChannel c : dirty) {
+                c.force(false);
+              }
+            },
+            "syncing the WAL");
   }
 
   @Override

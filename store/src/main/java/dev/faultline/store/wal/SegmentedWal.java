@@ -231,6 +231,21 @@ final class SegmentedWal implements AutoCloseable {
     }
   }
 
+  /**
+   * The channels {@link #sync()} would force now, newest first, marked clean: forcing them later,
+   * on another thread, makes every append made before this call durable.
+   */
+  List<java.nio.channels.FileChannel> takeDirty() {
+    List<java.nio.channels.FileChannel> out = new ArrayList<>(1);
+    for (int i = segments.size() - 1; i >= 0; i--) {
+      java.nio.channels.FileChannel c = segments.get(i).takeDirty();
+      if (c != null) {
+        out.add(c);
+      }
+    }
+    return out;
+  }
+
   /** Removes entries from {@code index} on, durably, newest segment first. */
   void truncateFrom(long index) throws IOException {
     boolean deleted = false;

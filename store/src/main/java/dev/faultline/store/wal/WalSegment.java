@@ -293,6 +293,19 @@ final class WalSegment implements AutoCloseable {
     dirty = false;
   }
 
+  /**
+   * The work that makes the records appended so far durable, to run on another thread while this
+   * one appends more (fdatasync covers at least every write that returned before it began); null
+   * when nothing is dirty. The segment counts as clean from now: a later append dirties it again.
+   */
+  FileChannel takeDirty() {
+    if (!dirty) {
+      return null;
+    }
+    dirty = false;
+    return channel;
+  }
+
   /** Makes appended records durable (fdatasync). */
   void force() throws IOException {
     if (dirty) {

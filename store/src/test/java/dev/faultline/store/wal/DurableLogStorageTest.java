@@ -216,4 +216,44 @@ class DurableLogStorageTest {
         .hasMessageContaining("hardstate")
         .hasMessageContaining("checksum mismatch");
   }
+
+  @Test
+  void appendsGoOnWhileAStartedSyncRunsOnAnotherThread() throws Exception {
+    List<Entry> written = new ArrayList<>();
+    try (DurableLogStorage log = DurableLogStorage.open(dir, SMALL)) {
+      for (long i = 1; i <= 200; i += 10) {
+        Runnable sync = log.startSync();
+        Thread syncer = new Thread(sync);
+        syncer.start();
+        List<Entry> batch = entries(i, i + 9, 1, 60);
+        log.append(batch); // rolls segments now and then, while the other thread forces
+        written.addAll(batch);
+        syncer.join(10_000);
+        assertThat(syncer.isAlive()).isFalse();
+      }
+      log.startSync().run();
+      assertThat(readAll(log)).isEqualTo(written);
+    }
+    try (DurableLogStorage log = DurableLogStorage.open(dir, SMALL)) {
+      assertThat(readAll(log)).isEqualTo(written);
+    }
+  }
+
+  @Test
+  void aStartedSyncWritesATermChangeAtOnceButNeverACommitIndexAheadOfTheLog() throws Exception {
+    try (DurableLogStorage log = DurableLogStorage.open(dir)) {
+      log.append(entries(1, 3, 1, 10));
+      log.saveHardState(new HardState(2, "n1", 0));
+      Runnable rest = log.startSync();
+      assertThat(HardStateFile.read(dir)).isEqualTo(new HardState(2, "n1", 0));
+      rest.run();
+
+      log.append(entries(4, 6, 2, 10));
+      log.saveHardState(new HardState(2, "n1", 6));
+      log.startSync().run();
+      assertThat(HardStateFile.read(dir).commit())
+          .as("the commit index waits for a term change or close")
+          .isZero();
+    }
+  }
 }
