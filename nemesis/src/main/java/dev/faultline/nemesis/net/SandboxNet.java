@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -108,29 +106,35 @@ public final class SandboxNet implements NodeNetwork {
 
   /**
    * Deletes the bridge and the harness-side veth of each node (deleting one end of a veth pair
-   * deletes both); links that do not exist are skipped.
+   * deletes both). A veth may vanish on its own meanwhile (its namespace's holder just died), so
+   * each link is deleted by itself, and only a link still present afterwards is an error.
    */
   private static void removeLinks(String ip) {
-    Set<String> present = new HashSet<>();
+    List<String> ours = ourLinks(ip);
+    for (String name : ours) {
+      Exec.run(List.of(ip, "link", "del", name));
+    }
+    List<String> left = ourLinks(ip);
+    if (!left.isEmpty()) {
+      throw new IllegalStateException(
+          "cannot delete the sandbox's links " + left + " (ip link del failed)");
+    }
+  }
+
+  /** The links of this namespace that the sandbox creates: the bridge and the nodes' veths. */
+  private static List<String> ourLinks(String ip) {
+    List<String> ours = new ArrayList<>();
     for (String line : Exec.run(List.of(ip, "-o", "link", "show")).output().split("\n")) {
       // "12: vfl1@if11: <BROADCAST,...": the name is the second field, up to '@' or ':'.
       String[] f = line.split(":\\s+", 3);
       if (f.length >= 2) {
-        present.add(f[1].split("@", 2)[0].strip());
+        String name = f[1].split("@", 2)[0].strip();
+        if (name.equals(BRIDGE) || name.matches("vfl\\d+")) {
+          ours.add(name);
+        }
       }
     }
-    StringBuilder batch = new StringBuilder();
-    for (String name : present) {
-      if (name.matches("vfl\\d+")) {
-        batch.append("link del ").append(name).append('\n');
-      }
-    }
-    if (present.contains(BRIDGE)) {
-      batch.append("link del ").append(BRIDGE).append('\n');
-    }
-    if (!batch.isEmpty()) {
-      ipBatch(ip, List.of(), batch.toString());
-    }
+    return ours;
   }
 
   /** Kills the namespace holders and waits (bounded) until they are gone. */

@@ -39,18 +39,23 @@ class HostPortsTest {
     }
   }
 
+  /** A port this test holds (the system picks it, so it was free), and the range above it. */
+  private static ServerSocket held() throws Exception {
+    return new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+  }
+
   @Test
   void aPortInUseIsSkipped() throws Exception {
-    int[] r = range();
-    try (ServerSocket busy = new ServerSocket(r[0], 1, InetAddress.getLoopbackAddress())) {
-      assertThat(HostPorts.of(r[0] + "-" + r[1]).next()).isNotEqualTo(r[0]);
+    try (ServerSocket busy = held()) {
+      int p = busy.getLocalPort();
+      assertThat(HostPorts.of(p + "-" + Math.min(p + 9, 65535)).next()).isNotEqualTo(p);
     }
   }
 
   @Test
   void anExhaustedRangeSaysWhatToDo() throws Exception {
-    int[] r = range();
-    try (ServerSocket busy = new ServerSocket(r[0], 1, InetAddress.getLoopbackAddress())) {
+    try (ServerSocket busy = held()) {
+      int[] r = {busy.getLocalPort(), busy.getLocalPort()};
       assertThatThrownBy(() -> HostPorts.of(r[0] + "-" + r[0]).next())
           .isInstanceOf(IllegalStateException.class)
           .hasMessage(
