@@ -140,34 +140,50 @@ class ToxiproxyTestCommandIT {
 
   /**
    * Milliseconds each write took that was invoked at least a second after the event at {@code
-   * start} (the toxics are placed just after it is recorded) and completed {@code ok} before the
-   * next {@code stop} event, and how many such writes ended with an unknown outcome instead.
+   * start} (the toxics are placed just after it is recorded) and at least a second before the next
+   * {@code stop} event (which is recorded once the toxics are removed: writes of the last moments
+   * before it crossed clean links), followed to their completion, and how many such writes ended
+   * with an unknown outcome instead.
    */
   private static Inside completedInside(List<JsonNode> history, int start, String stop) {
     long from = history.get(start).path("time").asLong() + 1_000_000_000L;
+    long until = Long.MAX_VALUE;
+    for (int i = start + 1; i < history.size(); i++) {
+      JsonNode op = history.get(i);
+      if ("nemesis".equals(op.path("process").asText()) && stop.equals(op.path("f").asText())) {
+        until = op.path("time").asLong() - 1_000_000_000L;
+        break;
+      }
+    }
     Map<String, Long> invoked = new java.util.HashMap<>();
     List<Long> took = new ArrayList<>();
     int unknown = 0;
+    boolean stopped = false;
     for (int i = start + 1; i < history.size(); i++) {
       JsonNode op = history.get(i);
       String process = op.path("process").asText();
       if ("nemesis".equals(process)) {
-        if (stop.equals(op.path("f").asText())) {
-          break;
-        }
+        stopped |= stop.equals(op.path("f").asText());
         continue;
+      }
+      if (stopped && invoked.isEmpty()) {
+        break;
       }
       String type = op.path("type").asText();
       if (!"write".equals(op.path("f").asText())) {
         continue;
       }
+      long time = op.path("time").asLong();
       if ("invoke".equals(type)) {
-        invoked.put(process, op.path("time").asLong());
+        // Only writes invoked well inside the window; they are followed past its end.
+        if (!stopped && time >= from && time <= until) {
+          invoked.put(process, time);
+        }
       } else {
         Long at = invoked.remove(process);
-        if ("ok".equals(type) && at != null && at >= from) {
-          took.add((op.path("time").asLong() - at) / 1_000_000L);
-        } else if ("info".equals(type) && at != null && at >= from) {
+        if ("ok".equals(type) && at != null) {
+          took.add((time - at) / 1_000_000L);
+        } else if ("info".equals(type) && at != null) {
           unknown++;
         }
       }
