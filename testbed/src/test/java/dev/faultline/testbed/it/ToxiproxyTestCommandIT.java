@@ -90,6 +90,7 @@ class ToxiproxyTestCommandIT {
     Set<String> started = new java.util.TreeSet<>();
     List<Long> windowLatencies = new ArrayList<>();
     long toxicMs = -1;
+    int windowsWithOps = 0;
     for (int i = 0; i < history.size(); i++) {
       JsonNode op = history.get(i);
       if (!"nemesis".equals(op.path("process").asText())) {
@@ -104,34 +105,40 @@ class ToxiproxyTestCommandIT {
         continue;
       }
       started.add(f);
-      // A latency fault on all six links: every op completed in its window crossed a slow link.
+      // A latency fault on all six links: every op (a write's replication, a read's ReadIndex
+      // round) answered in its window crossed a slow link.
       if (f.equals("start-latency") && op.path("value").path("links").size() == 6) {
         long latency = op.path("value").path("latency-ms").asLong();
         long jitter = op.path("value").path("jitter-ms").asLong();
         Inside in = completedInside(history, i, "stop-latency");
         List<Long> inside = in.okMillis();
-        assertThat(inside.size() + in.unknown()).as("writes completed inside %s", op).isPositive();
         if (!inside.isEmpty()) {
           // The toxics are placed one HTTP call at a time after the event; on a loaded machine
-          // the first writes of the window may still pass unslowed, so the median must show it.
+          // the first ops of the window may still pass unslowed, so the median must show it.
           List<Long> sorted = inside.stream().sorted().toList();
           assertThat(sorted.get(sorted.size() / 2))
-              .as("median ms of the writes %s completed under %s", sorted, op)
+              .as("median ms of the ops %s completed under %s", sorted, op)
               .isGreaterThanOrEqualTo(latency - jitter);
         }
-        // Otherwise every write of the window timed out: the latency acted just as well.
+        // Ops that all timed out show the latency acting just as well.
+        if (inside.size() + in.unknown() > 0) {
+          windowsWithOps++;
+        }
         toxicMs = latency;
         windowLatencies.addAll(inside);
       }
     }
     assertThat(started).contains("start-latency", "start-bandwidth", "start-flaky");
     assertThat(toxicMs).as("a latency fault on every link in seed 7's schedule").isPositive();
+    // A window too short for any op to start a second inside both ends proves nothing either way;
+    // seed 7 has two, and on a machine so loaded that neither has an op, the run says nothing.
+    assertThat(windowsWithOps).as("latency windows on every link with ops inside").isPositive();
     System.err.println(
         "ToxiproxyTestCommandIT: "
             + results.path("faults").size()
             + " faults; latency toxic "
             + toxicMs
-            + " ms on every link, writes completed inside its window took "
+            + " ms on every link, ops completed inside its window took "
             + windowLatencies.stream().mapToLong(Long::longValue).min().orElse(0)
             + ".."
             + windowLatencies.stream().mapToLong(Long::longValue).max().orElse(0)
@@ -139,11 +146,11 @@ class ToxiproxyTestCommandIT {
   }
 
   /**
-   * Milliseconds each write took that was invoked at least a second after the event at {@code
+   * Milliseconds each client op took that was invoked at least a second after the event at {@code
    * start} (the toxics are placed just after it is recorded) and at least a second before the next
-   * {@code stop} event (which is recorded once the toxics are removed: writes of the last moments
-   * before it crossed clean links), followed to their completion, and how many such writes ended
-   * with an unknown outcome instead.
+   * {@code stop} event (which is recorded once the toxics are removed: ops of the last moments
+   * before it crossed clean links), followed to their completion, and how many such ops ended with
+   * an unknown outcome instead. Every op needs a quorum round (replication, or ReadIndex).
    */
   private static Inside completedInside(List<JsonNode> history, int start, String stop) {
     long from = history.get(start).path("time").asLong() + 1_000_000_000L;
@@ -170,12 +177,9 @@ class ToxiproxyTestCommandIT {
         break;
       }
       String type = op.path("type").asText();
-      if (!"write".equals(op.path("f").asText())) {
-        continue;
-      }
       long time = op.path("time").asLong();
       if ("invoke".equals(type)) {
-        // Only writes invoked well inside the window; they are followed past its end.
+        // Only ops invoked well inside the window; they are followed past its end.
         if (!stopped && time >= from && time <= until) {
           invoked.put(process, time);
         }
@@ -191,7 +195,7 @@ class ToxiproxyTestCommandIT {
     return new Inside(took, unknown);
   }
 
-  /** The writes of a fault window: how long each acknowledged one took, and how many timed out. */
+  /** The ops of a fault window: how long each acknowledged one took, and how many timed out. */
   private record Inside(List<Long> okMillis, int unknown) {}
 
   private List<JsonNode> history() throws Exception {
