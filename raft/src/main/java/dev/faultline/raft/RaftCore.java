@@ -363,19 +363,15 @@ public final class RaftCore {
     return rd;
   }
 
-  /** The runtime has durably written {@code rd} (written and synced) and applied its entries. */
+  /** {@code rd} is written, synced and applied. */
   public void advance(Ready rd) {
     advanceWritten(rd);
     synced(log.lastStableIndex());
   }
 
   /**
-   * The runtime has written {@code rd} to storage and applied its committed entries, but perhaps
-   * not synced it yet: the core takes input again. Until {@link #synced} covers them, its entries
-   * do not count towards this leader's own match index (dissertation §10.2.1: the leader may commit
-   * on a majority of others while its own write is in flight). The runtime must still hold {@code
-   * rd.persistedMessages()} until then, and must sync before advancing a batch that changes term or
-   * vote, installs a snapshot, or replaces entries that a pending sync covers.
+   * {@code rd} is written and applied, perhaps not synced: the leader's own match waits for {@link
+   * #synced} (§10.2.1). The runtime's rules: ReadyLoop#pump and docs/STORAGE.md.
    */
   public void advanceWritten(Ready rd) {
     if (!readyOutstanding) {
@@ -394,10 +390,7 @@ public final class RaftCore {
     }
   }
 
-  /**
-   * Storage is synced up to {@code index}: every entry written before the sync started, none
-   * replaced since. A leader now counts itself up to there.
-   */
+  /** Storage is synced up to {@code index}; a leader now counts itself up to there. */
   public void synced(long index) {
     requireNoReady();
     log.durable = Math.max(log.durable, Math.min(index, log.lastStableIndex()));
