@@ -35,7 +35,7 @@ public final class SystemCheck {
                 + system.name()
                 + " supports "
                 + String.join(", ", names)
-                + reason(k));
+                + (system.whyNot(k).isEmpty() ? reason(k) : " (" + system.whyNot(k) + ")"));
       }
     }
     system

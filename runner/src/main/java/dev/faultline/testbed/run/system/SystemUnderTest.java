@@ -25,6 +25,14 @@ public interface SystemUnderTest {
   Set<FaultKind> faults();
 
   /**
+   * Why this system does not take the fault {@code kind} (one of those missing from {@link
+   * #faults()}), as a parenthesised clause, or empty to let the caller give the general reason.
+   */
+  default String whyNot(FaultKind kind) {
+    return "";
+  }
+
+  /**
    * Why this system cannot run with the rest of the options (TLS, Toxiproxy, Docker, a bug, a
    * protocol), in one line, or empty when it can. Workloads and faults are checked by the caller
    * against {@link #workloads()} and {@link #faults()}.

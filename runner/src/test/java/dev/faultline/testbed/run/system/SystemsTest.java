@@ -64,7 +64,26 @@ class SystemsTest {
         .hasMessageStartingWith("--nemesis disk: --db etcd supports")
         .hasMessageNotContaining("\n");
     assertThatThrownBy(() -> options("clock", Backend.DEFAULT, spec("etcd")))
-        .hasMessageStartingWith("--nemesis clock: --db etcd");
+        .hasMessageStartingWith("--nemesis clock: --db etcd")
+        .hasMessageContaining("libfaketime")
+        .hasMessageContaining("Go program");
+  }
+
+  @Test
+  void everySystemKeepsItsOptionsInTheOrderItsSchemaGivesThemAndServesEveryWorkload() {
+    for (String name : List.of("faultline", "etcd", "zookeeper", "redis")) {
+      SystemUnderTest s = Systems.of(spec(name));
+      assertThat(s.name()).isEqualTo(name);
+      assertThat(s.workloads()).contains("kv", "register", "set", "churn");
+    }
+    assertThat(Systems.of(spec("faultline")).refusal(shape())).isEmpty();
+    assertThat(Systems.of(spec("zookeeper")).faults())
+        .contains(dev.faultline.testbed.plan.FaultKind.CLOCK)
+        .doesNotContain(dev.faultline.testbed.plan.FaultKind.DISK);
+  }
+
+  private static SystemUnderTest.RunShape shape() {
+    return new SystemUnderTest.RunShape(true, true, true, Optional.of("stale-read"), "grpc", 3);
   }
 
   @Test

@@ -11,22 +11,18 @@ import dev.faultline.testbed.run.system.DebianPackage;
 import dev.faultline.testbed.run.system.JsonHttp;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
-import dev.faultline.testbed.run.system.Refusals;
+import dev.faultline.testbed.run.system.SystemBase;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.testbed.run.system.SystemSpec;
-import dev.faultline.testbed.run.system.SystemUnderTest;
-import dev.faultline.workloads.Workload;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.PortClient;
 import io.etcd.jetcd.Client;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
@@ -36,45 +32,27 @@ import java.util.stream.Collectors;
  * answers from its own store, which etcd documents as possibly stale). The clock fault is refused:
  * etcd is a Go program, whose clock libfaketime does not reach.
  */
-public final class EtcdSystem implements SystemUnderTest {
+public final class EtcdSystem extends SystemBase {
   static final int CLIENT_PORT = 2379;
   static final int PEER_PORT = 2380;
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
   private static final DebianPackage ETCD = new DebianPackage("etcd", "etcd-server");
 
-  private final Map<String, String> options;
-
   public EtcdSystem(SystemSpec spec) {
-    this.options =
+    super(
+        "etcd",
         new OptionSchema("etcd")
             .choice("reads", List.of("linearizable", "serializable"))
-            .resolve(spec);
+            .resolve(spec),
+        PROCESS_FAULTS);
   }
 
   @Override
-  public String name() {
-    return "etcd";
-  }
-
-  @Override
-  public Map<String, String> options() {
-    return options;
-  }
-
-  @Override
-  public Set<String> workloads() {
-    return Set.copyOf(Workload.names());
-  }
-
-  @Override
-  public Set<FaultKind> faults() {
-    return EnumSet.of(
-        FaultKind.PARTITION, FaultKind.PARTITION_LEADER, FaultKind.KILL, FaultKind.PAUSE);
-  }
-
-  @Override
-  public Optional<String> refusal(RunShape shape) {
-    return Refusals.plainLocal(name(), shape);
+  public String whyNot(FaultKind kind) {
+    return kind == FaultKind.CLOCK
+        ? "the clock fault works through libfaketime, and etcd is a Go program whose runtime reads"
+            + " the clock without the C library"
+        : "";
   }
 
   @Override
@@ -93,7 +71,7 @@ public final class EtcdSystem implements SystemUnderTest {
 
   @Override
   public SystemNodes open(NodeContext context) {
-    return new Nodes(context, ETCD.require(), options.get("reads").equals("serializable"));
+    return new Nodes(context, ETCD.require(), option("reads").equals("serializable"));
   }
 
   static String clientUrl(NodeAddress a) {

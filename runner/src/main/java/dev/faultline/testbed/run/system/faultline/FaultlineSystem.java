@@ -14,10 +14,9 @@ import dev.faultline.testbed.run.HttpLeaderProbe;
 import dev.faultline.testbed.run.NodeCommandLine;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
+import dev.faultline.testbed.run.system.SystemBase;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.testbed.run.system.SystemSpec;
-import dev.faultline.testbed.run.system.SystemUnderTest;
-import dev.faultline.workloads.Workload;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.KvClientPort;
 import dev.faultline.workloads.client.PortClient;
@@ -26,42 +25,24 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Our own node, {@code faultline node}, as a system under test: this very program started once per
  * node, every fault and workload, TLS, Toxiproxy links and deliberate bugs. The version is the
  * commit this program was built from.
  */
-public final class FaultlineSystem implements SystemUnderTest {
+public final class FaultlineSystem extends SystemBase {
   private static final Duration PROBE_TIMEOUT = Duration.ofMillis(500);
 
-  private final Map<String, String> options;
-
   public FaultlineSystem(SystemSpec spec) {
-    this.options = new OptionSchema("faultline").resolve(spec);
+    super("faultline", new OptionSchema("faultline").resolve(spec), EnumSet.allOf(FaultKind.class));
   }
 
+  /** Our own node takes every option of a run: TLS, proxied links, Docker, bugs, both protocols. */
   @Override
-  public String name() {
-    return "faultline";
-  }
-
-  @Override
-  public Map<String, String> options() {
-    return options;
-  }
-
-  @Override
-  public Set<String> workloads() {
-    return Set.copyOf(Workload.names());
-  }
-
-  @Override
-  public Set<FaultKind> faults() {
-    return EnumSet.allOf(FaultKind.class);
+  public Optional<String> refusal(RunShape shape) {
+    return Optional.empty();
   }
 
   @Override

@@ -4,16 +4,13 @@ import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
-import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.HttpLeaderProbe;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
-import dev.faultline.testbed.run.system.Refusals;
+import dev.faultline.testbed.run.system.SystemBase;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.testbed.run.system.SystemSpec;
-import dev.faultline.testbed.run.system.SystemUnderTest;
-import dev.faultline.workloads.Workload;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.PortClient;
 import java.io.IOException;
@@ -23,13 +20,11 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -38,7 +33,7 @@ import java.util.stream.Collectors;
  * HTTP client without sessions (a program need not implement them), so a write whose outcome is
  * unknown is never retried and ends as {@code info}.
  */
-public final class ProcessSystem implements SystemUnderTest {
+public final class ProcessSystem extends SystemBase {
   public static final int HTTP_PORT = 8080;
   public static final int PEER_PORT = 7070;
   public static final int GRPC_PORT = 9090;
@@ -57,10 +52,9 @@ public final class ProcessSystem implements SystemUnderTest {
           "{faultline}");
 
   private final String command;
-  private final Map<String, String> options;
 
   public ProcessSystem(SystemSpec spec) {
-    this.options = new OptionSchema("process").resolve(spec);
+    super("process", new OptionSchema("process").resolve(spec), PROCESS_AND_CLOCK_FAULTS);
     this.command =
         spec.command()
             .orElseThrow(
@@ -74,36 +68,6 @@ public final class ProcessSystem implements SystemUnderTest {
               + command
               + "': use {http_port} (and {host}) so each node listens where clients look for it");
     }
-  }
-
-  @Override
-  public String name() {
-    return "process";
-  }
-
-  @Override
-  public Map<String, String> options() {
-    return options;
-  }
-
-  @Override
-  public Set<String> workloads() {
-    return Set.copyOf(Workload.names());
-  }
-
-  @Override
-  public Set<FaultKind> faults() {
-    return EnumSet.of(
-        FaultKind.PARTITION,
-        FaultKind.PARTITION_LEADER,
-        FaultKind.KILL,
-        FaultKind.PAUSE,
-        FaultKind.CLOCK);
-  }
-
-  @Override
-  public Optional<String> refusal(RunShape shape) {
-    return Refusals.plainLocal(name(), shape);
   }
 
   @Override

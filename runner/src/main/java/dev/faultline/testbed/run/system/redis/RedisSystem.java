@@ -5,15 +5,12 @@ import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
 import dev.faultline.nemesis.os.Tool;
-import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.system.DebianPackage;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
-import dev.faultline.testbed.run.system.Refusals;
+import dev.faultline.testbed.run.system.SystemBase;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.testbed.run.system.SystemSpec;
-import dev.faultline.testbed.run.system.SystemUnderTest;
-import dev.faultline.workloads.Workload;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.PortClient;
 import java.io.IOException;
@@ -23,12 +20,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import redis.clients.jedis.DefaultJedisClientConfig;
@@ -50,7 +45,7 @@ import redis.clients.jedis.exceptions.JedisException;
  * death signal, so a kill takes both down (the machine crashed) while a pause stops the server
  * only.
  */
-public final class RedisSystem implements SystemUnderTest {
+public final class RedisSystem extends SystemBase {
   static final int PORT = 6379;
   static final int SENTINEL_PORT = 26379;
   static final String MASTER = "faultline";
@@ -59,40 +54,16 @@ public final class RedisSystem implements SystemUnderTest {
   private static final DebianPackage SENTINEL =
       new DebianPackage("redis-sentinel", "redis-sentinel");
 
-  private final Map<String, String> options;
-
   public RedisSystem(SystemSpec spec) {
-    this.options = new OptionSchema("redis").integer("wait", 0, 0, 252).resolve(spec);
-  }
-
-  @Override
-  public String name() {
-    return "redis";
-  }
-
-  @Override
-  public Map<String, String> options() {
-    return options;
-  }
-
-  @Override
-  public Set<String> workloads() {
-    return Set.copyOf(Workload.names());
-  }
-
-  @Override
-  public Set<FaultKind> faults() {
-    return EnumSet.of(
-        FaultKind.PARTITION,
-        FaultKind.PARTITION_LEADER,
-        FaultKind.KILL,
-        FaultKind.PAUSE,
-        FaultKind.CLOCK);
+    super(
+        "redis",
+        new OptionSchema("redis").integer("wait", 0, 0, 252).resolve(spec),
+        PROCESS_AND_CLOCK_FAULTS);
   }
 
   @Override
   public Optional<String> refusal(RunShape shape) {
-    int wait = Integer.parseInt(options.get("wait"));
+    int wait = Integer.parseInt(option("wait"));
     if (wait > shape.nodes() - 1) {
       return Optional.of(
           "--db-option wait="
@@ -107,7 +78,7 @@ public final class RedisSystem implements SystemUnderTest {
     if (shape.nodes() < 3) {
       return Optional.of("--db redis needs --nodes 3 or more: Sentinels fail over by majority");
     }
-    return Refusals.plainLocal(name(), shape);
+    return super.refusal(shape);
   }
 
   @Override
@@ -137,7 +108,7 @@ public final class RedisSystem implements SystemUnderTest {
         SERVER.require(),
         SENTINEL.require(),
         Tool.SETPRIV.require(),
-        Integer.parseInt(options.get("wait")));
+        Integer.parseInt(option("wait")));
   }
 
   private static final class Nodes implements SystemNodes {

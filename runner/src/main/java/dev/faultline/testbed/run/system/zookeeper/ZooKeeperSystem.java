@@ -4,17 +4,14 @@ import dev.faultline.nemesis.cluster.LeaderProbe;
 import dev.faultline.nemesis.cluster.NodeLauncher;
 import dev.faultline.nemesis.cluster.NodeSpec;
 import dev.faultline.nemesis.net.NodeAddress;
-import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.system.DebianPackage;
 import dev.faultline.testbed.run.system.FourLetterWord;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
-import dev.faultline.testbed.run.system.Refusals;
+import dev.faultline.testbed.run.system.SystemBase;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.testbed.run.system.SystemSpec;
-import dev.faultline.testbed.run.system.SystemUnderTest;
-import dev.faultline.workloads.Workload;
 import dev.faultline.workloads.client.ClientFactory;
 import dev.faultline.workloads.client.PortClient;
 import java.io.IOException;
@@ -23,11 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Apache ZooKeeper (Debian {@code zookeeper}) as a system under test: an ensemble of one server per
@@ -35,7 +30,7 @@ import java.util.Set;
  * client. {@code reads=sync} calls {@code sync()} before each read, {@code local} reads the
  * server's own copy, which ZooKeeper documents as possibly stale.
  */
-public final class ZooKeeperSystem implements SystemUnderTest {
+public final class ZooKeeperSystem extends SystemBase {
   static final int CLIENT_PORT = 2181;
   static final int QUORUM_PORT = 2888;
   static final int ELECTION_PORT = 3888;
@@ -45,41 +40,11 @@ public final class ZooKeeperSystem implements SystemUnderTest {
       new DebianPackage(
           "zkServer.sh", List.of(Path.of("/usr/share/zookeeper/bin/zkServer.sh")), "zookeeper");
 
-  private final Map<String, String> options;
-
   public ZooKeeperSystem(SystemSpec spec) {
-    this.options =
-        new OptionSchema("zookeeper").choice("reads", List.of("sync", "local")).resolve(spec);
-  }
-
-  @Override
-  public String name() {
-    return "zookeeper";
-  }
-
-  @Override
-  public Map<String, String> options() {
-    return options;
-  }
-
-  @Override
-  public Set<String> workloads() {
-    return Set.copyOf(Workload.names());
-  }
-
-  @Override
-  public Set<FaultKind> faults() {
-    return EnumSet.of(
-        FaultKind.PARTITION,
-        FaultKind.PARTITION_LEADER,
-        FaultKind.KILL,
-        FaultKind.PAUSE,
-        FaultKind.CLOCK);
-  }
-
-  @Override
-  public Optional<String> refusal(RunShape shape) {
-    return Refusals.plainLocal(name(), shape);
+    super(
+        "zookeeper",
+        new OptionSchema("zookeeper").choice("reads", List.of("sync", "local")).resolve(spec),
+        PROCESS_AND_CLOCK_FAULTS);
   }
 
   @Override
@@ -103,7 +68,7 @@ public final class ZooKeeperSystem implements SystemUnderTest {
       throw new IllegalStateException(
           JAR + " is missing: reinstall the Debian package 'zookeeper'");
     }
-    return new Nodes(context, options.get("reads").equals("sync"));
+    return new Nodes(context, option("reads").equals("sync"));
   }
 
   private static final class Nodes implements SystemNodes {
