@@ -54,12 +54,25 @@ public final class TestRun {
     }
   }
 
-  /** Bounds that are not command-line options. */
-  public record Timing(Duration startupWait, Duration requestTimeout, Duration diskReadyWait) {
+  /**
+   * Bounds that are not command-line options.
+   *
+   * @param stragglerGrace how long the start waits for the last nodes once a leader and a majority
+   *     are ready
+   */
+  public record Timing(
+      Duration startupWait,
+      Duration requestTimeout,
+      Duration diskReadyWait,
+      Duration stragglerGrace) {
     public static Timing defaults() {
       // Generous: on a loaded machine a node JVM alone can take 40 s to start; a node that exits
       // while starting fails the run at once, so only a slow cluster waits this long.
-      return new Timing(Duration.ofSeconds(180), Duration.ofSeconds(1), Duration.ofSeconds(20));
+      return new Timing(
+          Duration.ofSeconds(180),
+          Duration.ofSeconds(1),
+          Duration.ofSeconds(20),
+          Duration.ofSeconds(30));
     }
   }
 
@@ -161,6 +174,7 @@ public final class TestRun {
     final List<String> healProblems = new ArrayList<>();
     List<String> unreadKeys = List.of();
     List<String> nodesDown = List.of();
+    List<String> lateNodes = List.of();
 
     RunState(RunPhases phases) {
       this.phases = phases;
@@ -182,7 +196,7 @@ public final class TestRun {
       Cluster cluster = deployment.cluster();
       phases.event("nodes launched");
       cluster.start();
-      if (!awaitLeader(deployment, timing.startupWait(), true)) {
+      if (!awaitStart(deployment, timing.startupWait(), state)) {
         throw new IllegalStateException(
             "no leader within "
                 + timing.startupWait().toSeconds()
@@ -251,7 +265,7 @@ public final class TestRun {
                   driver.finish();
                   state.healProblems.addAll(nemesis.healAll());
                   deployment.links().ifPresent(l -> state.healProblems.addAll(l.healAll()));
-                  if (!awaitLeader(deployment, options.recoveryWait(), false)) {
+                  if (!awaitLeader(deployment, options.recoveryWait())) {
                     err.println(
                         "faultline test: no leader "
                             + options.recoveryWait().toSeconds()
@@ -315,33 +329,68 @@ public final class TestRun {
   }
 
   /**
-   * Polls until the cluster names a leader and a majority of nodes are ready, or {@code bound}.
+   * Polls until the cluster names a leader and every node is ready, or {@code bound}. A workload
+   * that began with a node still starting would test a fault nobody asked for (a node joining late,
+   * as after a crash), so the run waits for all of them; a straggler that is not ready {@link
+   * Timing#stragglerGrace} after a leader and a majority are, is left behind and named in the
+   * verdict's basis.
    *
-   * @param starting fail at once when a node exits on its own (it will not come up by waiting)
+   * @return false when no leader with a ready majority came within {@code bound}
    */
-  private boolean awaitLeader(Deployment deployment, Duration bound, boolean starting) {
+  private boolean awaitStart(Deployment deployment, Duration bound, RunState state) {
     Cluster cluster = deployment.cluster();
     long deadline = System.nanoTime() + bound.toNanos();
-    do {
-      if (starting && interruptedBy != null) {
+    long majoritySince = 0;
+    while (true) {
+      if (interruptedBy != null) {
         throw new IllegalStateException(
             "interrupted (" + interruptedBy + ") while waiting for a leader");
       }
-      if (starting) {
-        for (String id : cluster.nodeIds()) {
-          NodeState s = cluster.state(id);
-          if (s.phase() == NodeState.Phase.EXITED) {
-            throw new IllegalStateException(
-                "node "
-                    + id
-                    + " exited with code "
-                    + s.exitCode().orElse(-1)
-                    + " while starting; see its output in the run's nodes/"
-                    + id
-                    + "/");
-          }
+      failOnEarlyExit(cluster);
+      boolean majority = false;
+      if (cluster.leader(deployment.leaderProbe()).isPresent()) {
+        long ready = cluster.nodeIds().stream().filter(deployment::ready).count();
+        if (ready == cluster.nodeIds().size()) {
+          return true;
         }
+        majority = ready > cluster.nodeIds().size() / 2;
       }
+      long now = System.nanoTime();
+      majoritySince = majority ? (majoritySince == 0 ? now : majoritySince) : 0;
+      if (majority
+          && (now - majoritySince > timing.stragglerGrace().toNanos() || now >= deadline)) {
+        state.lateNodes = notServing(deployment);
+        return true;
+      }
+      if (now >= deadline) {
+        return false;
+      }
+      LockSupport.parkNanos(LEADER_POLL.toNanos());
+    }
+  }
+
+  /** A node that exits on its own while starting will not come up by waiting. */
+  private static void failOnEarlyExit(Cluster cluster) {
+    for (String id : cluster.nodeIds()) {
+      NodeState s = cluster.state(id);
+      if (s.phase() == NodeState.Phase.EXITED) {
+        throw new IllegalStateException(
+            "node "
+                + id
+                + " exited with code "
+                + s.exitCode().orElse(-1)
+                + " while starting; see its output in the run's nodes/"
+                + id
+                + "/");
+      }
+    }
+  }
+
+  /** Polls until the cluster names a leader and a majority of nodes are ready, or {@code bound}. */
+  private boolean awaitLeader(Deployment deployment, Duration bound) {
+    Cluster cluster = deployment.cluster();
+    long deadline = System.nanoTime() + bound.toNanos();
+    do {
       if (cluster.leader(deployment.leaderProbe()).isPresent()) {
         long ready = cluster.nodeIds().stream().filter(deployment::ready).count();
         if (ready > cluster.nodeIds().size() / 2) {
@@ -390,7 +439,11 @@ public final class TestRun {
     Availability availability = Availability.of(history);
     VerdictBasis basis =
         VerdictBasis.of(
-            state.nodesDown, state.unreadKeys, availability, Optional.ofNullable(interruptedBy));
+            state.nodesDown,
+            state.unreadKeys,
+            availability,
+            Optional.ofNullable(interruptedBy),
+            state.lateNodes);
     var facts =
         new ResultsWriter.Facts(
             options,

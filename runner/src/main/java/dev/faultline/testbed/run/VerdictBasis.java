@@ -13,20 +13,23 @@ import java.util.Optional;
  * (they never came back from a fault, so the checker saw nothing of what they would answer), keys
  * written but never read back (a lost write on them cannot show), fault windows in which no call
  * succeeded (the history says nothing of how the system behaved under that fault: the verdict is
- * vacuous there), and a run that was interrupted. Any of these makes a VALID weaker than it reads,
- * so each becomes a warning line next to the verdict.
+ * vacuous there), nodes that were still not ready when the workload began (the run then tested a
+ * late join nobody asked for), and a run that was interrupted. Any of these makes a VALID weaker
+ * than it reads, so each becomes a warning line next to the verdict.
  *
  * @param nodesDown nodes not ready at the end, each as {@code n2 (exited with code 3)}
  * @param unreadKeys keys the workload wrote but no final read reached
  * @param idleWindows fault windows with no answered call, each as {@code disk n2 (19.1-32.4 s, 12
  *     calls)}
  * @param interrupted why the run was cut short (e.g. {@code SIGINT at 23.4 s}), if it was
+ * @param lateNodes nodes not ready when the workload began, each as {@code n1 (running, not ready)}
  */
 public record VerdictBasis(
     List<String> nodesDown,
     List<String> unreadKeys,
     List<String> idleWindows,
-    Optional<String> interrupted) {
+    Optional<String> interrupted,
+    List<String> lateNodes) {
 
   private static final int LISTED = 5;
 
@@ -34,6 +37,16 @@ public record VerdictBasis(
     nodesDown = List.copyOf(nodesDown);
     unreadKeys = List.copyOf(unreadKeys);
     idleWindows = List.copyOf(idleWindows);
+    lateNodes = List.copyOf(lateNodes);
+  }
+
+  /** The basis of a run whose nodes were all ready when its workload began. */
+  public static VerdictBasis of(
+      List<String> nodesDown,
+      List<String> unreadKeys,
+      Availability availability,
+      Optional<String> interrupted) {
+    return of(nodesDown, unreadKeys, availability, interrupted, List.of());
   }
 
   /** The basis of a run from what it found and the availability of its history. */
@@ -41,7 +54,8 @@ public record VerdictBasis(
       List<String> nodesDown,
       List<String> unreadKeys,
       Availability availability,
-      Optional<String> interrupted) {
+      Optional<String> interrupted,
+      List<String> lateNodes) {
     var idle = new ArrayList<String>();
     for (Availability.Window w : availability.windows()) {
       if (w.counts().answered() > 0) {
@@ -59,7 +73,7 @@ public record VerdictBasis(
               calls,
               calls == 1 ? "" : "s"));
     }
-    return new VerdictBasis(nodesDown, unreadKeys, idle, interrupted);
+    return new VerdictBasis(nodesDown, unreadKeys, idle, interrupted, lateNodes);
   }
 
   /** One line per thin spot, for the summary, the banner and results.json; empty when none. */
@@ -69,6 +83,13 @@ public record VerdictBasis(
         i ->
             w.add(
                 "the run was interrupted (" + i + "): the verdict covers only what was recorded"));
+    if (!lateNodes.isEmpty()) {
+      w.add(
+          count(lateNodes.size(), "node")
+              + (lateNodes.size() == 1 ? " was" : " were")
+              + " not ready when the workload began, so the run also tested a late join: "
+              + listed(lateNodes));
+    }
     if (!nodesDown.isEmpty()) {
       w.add(
           count(nodesDown.size(), "node")
@@ -102,6 +123,7 @@ public record VerdictBasis(
     m.put("unread_keys", unreadKeys);
     m.put("windows_without_success", idleWindows);
     m.put("interrupted", interrupted.orElse(null));
+    m.put("late_nodes", lateNodes);
     m.put("warnings", warnings());
     return m;
   }

@@ -17,6 +17,9 @@ final class FakeDeployment implements Deployment {
   /** Nodes that never say they are ready, though their process runs. */
   volatile java.util.Set<String> neverReady = java.util.Set.of();
 
+  /** Runs each time readiness is asked, e.g. to let a node become ready later. */
+  volatile Runnable onReadyAsked = () -> {};
+
   FakeDeployment(FakeCluster cluster, boolean staleReads) {
     this.cluster = cluster;
     this.net = new FakeNet(cluster);
@@ -41,6 +44,7 @@ final class FakeDeployment implements Deployment {
 
   @Override
   public boolean ready(String nodeId) {
+    onReadyAsked.run();
     return cluster.up(nodeId) && !neverReady.contains(nodeId);
   }
 

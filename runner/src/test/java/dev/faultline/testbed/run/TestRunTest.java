@@ -67,7 +67,11 @@ class TestRunTest {
             "abc1234",
             new PrintStream(err, true),
             false,
-            new TestRun.Timing(Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(50)))
+            new TestRun.Timing(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(2)))
         .run();
   }
 
@@ -181,11 +185,37 @@ class TestRunTest {
 
     assertThat(results.path("basis").path("nodes_down").toString())
         .isEqualTo("[\"n2 (running, not ready)\"]");
+    // Not ready at the start either: the run waited its grace for n2, then began without it.
+    assertThat(results.path("basis").path("late_nodes").toString())
+        .isEqualTo("[\"n2 (running, not ready)\"]");
     assertThat(outcome.warnings())
         .anySatisfy(w -> assertThat(w).startsWith("1 node never came back").contains("n2"));
     assertThat(results.path("warnings").toString()).contains("never came back");
     String html = java.nio.file.Files.readString(run.dir().resolve("report.html"));
     assertThat(html).contains("id=\"fl-warnings\"").contains("n2 (running, not ready)");
+  }
+
+  @Test
+  void theWorkloadWaitsForANodeThatIsReadyOnlyAfterALeaderAndAMajority() throws IOException {
+    var polls = new java.util.concurrent.atomic.AtomicInteger();
+    TestRun.Outcome outcome =
+        run(
+            options("register", "none", 14),
+            false,
+            d -> {
+              d.neverReady = java.util.Set.of("n3");
+              d.onReadyAsked =
+                  () -> {
+                    if (polls.incrementAndGet() == 12) {
+                      d.neverReady = java.util.Set.of();
+                    }
+                  };
+            });
+    JsonNode results = json(outcome.run().orElseThrow().resultsJson());
+
+    assertThat(polls.get()).isGreaterThanOrEqualTo(12);
+    assertThat(results.path("basis").path("late_nodes").size()).isZero();
+    assertThat(outcome.warnings()).isEmpty();
   }
 
   @Test
@@ -229,7 +259,10 @@ class TestRunTest {
             new PrintStream(err, true),
             false,
             new TestRun.Timing(
-                Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMillis(50)));
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(2)));
     var result = new java.util.concurrent.CompletableFuture<TestRun.Outcome>();
     Thread t = new Thread(() -> result.complete(testRun.run()));
     t.start();

@@ -71,4 +71,20 @@ class VerdictBasisTest {
     assertThat(many.warnings().get(0)).startsWith("the run was interrupted (SIGTERM)");
     assertThat(many.warnings().get(1)).endsWith("a, b, c, d, e and 2 more");
   }
+
+  @Test
+  void aNodeNotReadyWhenTheWorkloadBeganIsNamed() {
+    var late =
+        VerdictBasis.of(
+            List.of(),
+            List.of(),
+            Availability.of(new HistoryBuilder().build()),
+            Optional.empty(),
+            List.of("n1 (running, not ready)"));
+    assertThat(late.warnings())
+        .containsExactly(
+            "1 node was not ready when the workload began, so the run also tested a late join:"
+                + " n1 (running, not ready)");
+    assertThat(late.toMap()).containsEntry("late_nodes", List.of("n1 (running, not ready)"));
+  }
 }
