@@ -2,6 +2,7 @@ package dev.faultline.api;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What the HTTP and gRPC edges need from a node: asynchronous key-value operations and the node's
@@ -19,6 +20,15 @@ public interface KvBackend {
 
   /** Reads the current value of {@code key} linearizably; empty when the key is absent. */
   CompletableFuture<Optional<byte[]>> get(byte[] key);
+
+  /**
+   * {@link #get(byte[])}, with the answer continuing on {@code answerOn} (an executor that never
+   * blocks, such as the caller's own network thread) instead of wherever the backend would hand it
+   * to. A backend may ignore the hint.
+   */
+  default CompletableFuture<Optional<byte[]>> get(byte[] key, Executor answerOn) {
+    return get(key);
+  }
 
   /** Removes {@code key}; succeeds whether or not it was present. */
   CompletableFuture<Void> delete(byte[] key, Session session);

@@ -10,6 +10,11 @@ import java.util.Set;
  * The leader's pending ReadIndex requests (§8): reads waiting for the leader's first commit in its
  * term, and reads waiting for a heartbeat round that confirms the leader still leads. A heartbeat
  * response carrying round {@code s} confirms every read registered at or before {@code s}.
+ *
+ * <p>One round is in flight at a time (dissertation §6.4 lets reads share one): reads that arrive
+ * while a round is out wait, each at the commit index it found, and the next round, started once
+ * that one is confirmed (or by the next periodic heartbeat), covers all of them. A read registered
+ * after a round left is never confirmed by that round, since its number is higher.
  */
 final class ReadIndexQueue {
   private record Pending(long seq, long index, byte[] context, Set<String> acks) {}
@@ -17,6 +22,9 @@ final class ReadIndexQueue {
   private final ArrayDeque<byte[]> held = new ArrayDeque<>();
   private final ArrayDeque<Pending> pending = new ArrayDeque<>();
   private long nextSeq = 1;
+
+  /** The highest read number a heartbeat round has carried. */
+  private long sentSeq;
 
   void hold(byte[] context) {
     held.add(context);
@@ -39,6 +47,17 @@ final class ReadIndexQueue {
 
   long lastSeq() {
     return nextSeq - 1;
+  }
+
+  /** True when reads wait and no round covering the oldest of them is out. */
+  boolean needsRound() {
+    return !pending.isEmpty() && pending.peekFirst().seq > sentSeq;
+  }
+
+  /** Marks a round carrying every read registered so far as sent; returns its number. */
+  long startRound() {
+    sentSeq = lastSeq();
+    return sentSeq;
   }
 
   boolean hasPending() {

@@ -24,8 +24,6 @@ final class Replication {
   /** Send AppendEntries even when empty: followers must learn a new commit index. */
   private boolean commitPending;
 
-  private boolean readRoundPending;
-
   Replication(RaftCore core) {
     this.c = core;
   }
@@ -33,7 +31,6 @@ final class Replication {
   void reset() {
     appendsPending = false;
     commitPending = false;
-    readRoundPending = false;
   }
 
   void becomeLeader() {
@@ -67,9 +64,9 @@ final class Replication {
         fill(e.getKey(), e.getValue());
       }
     }
-    if (readRoundPending) {
-      readRoundPending = false;
-      broadcastHeartbeat(c.reads.lastSeq());
+    // §6.4: reads that arrived while a round was out share the next one.
+    if (c.reads.needsRound()) {
+      broadcastHeartbeat(c.reads.startRound());
     }
   }
 
@@ -142,7 +139,8 @@ final class Replication {
     }
     if (c.heartbeatElapsed >= c.config.heartbeatTicks()) {
       c.heartbeatElapsed = 0;
-      broadcastHeartbeat(c.reads.hasPending() ? c.reads.lastSeq() : 0);
+      // Also the retry of a round whose answers were lost: it covers every read waiting.
+      broadcastHeartbeat(c.reads.hasPending() ? c.reads.startRound() : 0);
     }
   }
 
@@ -295,7 +293,6 @@ final class Replication {
       return;
     }
     c.reads.add(context, c.log.committed, c.id);
-    readRoundPending = true;
   }
 
   boolean transfer(String to) {

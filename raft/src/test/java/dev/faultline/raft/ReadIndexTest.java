@@ -69,6 +69,65 @@ class ReadIndexTest {
     assertThat(states).extracting(rs -> new String(rs.context())).containsExactly("r1");
   }
 
+  private static List<Heartbeat> heartbeats(List<Message> out) {
+    return out.stream().filter(Heartbeat.class::isInstance).map(Heartbeat.class::cast).toList();
+  }
+
+  @Test
+  void concurrentReadsShareOneRoundAndALaterReadWaitsForTheNext() {
+    RaftCore a = newLeader(RaftConfig.of("a", ABC).withElectionSafety(false, true));
+    a.step(new AppendResponse("b", "a", 2, true, 3, 0, 0));
+    drain(a);
+    for (String r : List.of("r1", "r2", "r3")) {
+      a.readIndex(r.getBytes());
+    }
+    List<Heartbeat> first = heartbeats(drain(a));
+    assertThat(first).as("one round: one heartbeat per follower").hasSize(2);
+    long round1 = first.get(0).readSeq();
+    assertThat(first).allSatisfy(h -> assertThat(h.readSeq()).isEqualTo(round1));
+
+    // Arrives after round 1 left: round 1 cannot vouch for it, and no second round starts yet.
+    a.readIndex("late".getBytes());
+    assertThat(heartbeats(drain(a))).as("no round while one is out").isEmpty();
+
+    a.step(new HeartbeatResponse("b", "a", 2, round1));
+    Ready rd = a.ready();
+    a.advance(rd);
+    assertThat(rd.readStates())
+        .extracting(rs -> new String(rs.context()))
+        .containsExactly("r1", "r2", "r3");
+    List<Heartbeat> second = heartbeats(rd.messages());
+    assertThat(second).as("the next round leaves once round 1 is confirmed").hasSize(2);
+    long round2 = second.get(0).readSeq();
+    assertThat(round2).isGreaterThan(round1);
+
+    a.step(new HeartbeatResponse("c", "a", 2, round1));
+    assertThat(readStates(a)).as("a late answer to round 1 confirms nothing new").isEmpty();
+    a.step(new HeartbeatResponse("c", "a", 2, round2));
+    assertThat(readStates(a)).extracting(rs -> new String(rs.context())).containsExactly("late");
+  }
+
+  @Test
+  void aRoundWhoseAnswersAreLostIsRetriedByThePeriodicHeartbeat() {
+    RaftConfig cfg = RaftConfig.of("a", ABC).withElectionSafety(false, true);
+    RaftCore a = newLeader(cfg);
+    a.step(new AppendResponse("b", "a", 2, true, 3, 0, 0));
+    drain(a);
+    a.readIndex("r1".getBytes());
+    drain(a); // round 1's heartbeats are lost
+    a.readIndex("r2".getBytes());
+    List<Heartbeat> retry = List.of();
+    for (int i = 0; i < cfg.heartbeatTicks() && retry.isEmpty(); i++) {
+      a.tick();
+      retry = heartbeats(drain(a));
+    }
+    assertThat(retry).hasSize(2);
+    a.step(new HeartbeatResponse("b", "a", 2, retry.get(0).readSeq()));
+    assertThat(readStates(a))
+        .extracting(rs -> new String(rs.context()))
+        .containsExactly("r1", "r2");
+  }
+
   @Test
   void readWithoutQuorumCheckBugAnswersWithoutHeartbeatRound() {
     RaftConfig cfg =

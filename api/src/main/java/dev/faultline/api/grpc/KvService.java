@@ -21,8 +21,10 @@ import dev.faultline.api.metrics.NodeMetrics;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.netty.util.internal.ThreadExecutorMap;
 import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -67,7 +69,14 @@ final class KvService extends KvGrpc.KvImplBase {
         "get",
         true,
         out,
-        () -> backend.get(key(req.getKey())),
+        () -> {
+          // Under directExecutor this runs on the connection's network thread: the answer comes
+          // back to it straight from the Raft loop, one hand-off instead of two (via a reply
+          // thread, then to this thread to write).
+          Executor network = ThreadExecutorMap.currentExecutor();
+          byte[] key = key(req.getKey());
+          return network == null ? backend.get(key) : backend.get(key, network);
+        },
         value ->
             value
                 .map(v -> GetResponse.newBuilder().setFound(true).setValue(ByteString.copyFrom(v)))

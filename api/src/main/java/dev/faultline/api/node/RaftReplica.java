@@ -76,15 +76,24 @@ public final class RaftReplica implements Replica {
 
   @Override
   public CompletableFuture<byte[]> propose(byte[] command) {
-    return translate(node.propose(command), false);
+    return translate(node.propose(command), false, replies);
   }
 
   @Override
   public CompletableFuture<byte[]> read(byte[] query) {
-    return translate(node.read(query), true);
+    return translate(node.read(query), true, replies);
   }
 
-  private CompletableFuture<byte[]> translate(CompletableFuture<byte[]> f, boolean read) {
+  /**
+   * The answer continues on {@code answerOn}, which must never block (it is not the reply pool).
+   */
+  @Override
+  public CompletableFuture<byte[]> read(byte[] query, Executor answerOn) {
+    return translate(node.read(query), true, answerOn);
+  }
+
+  private CompletableFuture<byte[]> translate(
+      CompletableFuture<byte[]> f, boolean read, Executor next) {
     // Leave the runtime's loop thread before anything else runs on the answer.
     return f.handleAsync(
         (value, err) -> {
@@ -95,7 +104,7 @@ public final class RaftReplica implements Replica {
               err instanceof CompletionException && err.getCause() != null ? err.getCause() : err,
               read);
         },
-        replies);
+        next);
   }
 
   private BackendFailure failure(Throwable err, boolean read) {

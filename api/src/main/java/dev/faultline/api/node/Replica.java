@@ -3,6 +3,7 @@ package dev.faultline.api.node;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * What {@link ReplicatedBackend} needs from a running Raft node. Futures fail only with {@link
@@ -17,6 +18,14 @@ public interface Replica {
 
   /** Runs {@code query} against state at least as new as the read (ReadIndex, Raft §6.4). */
   CompletableFuture<byte[]> read(byte[] query);
+
+  /**
+   * {@link #read(byte[])}, with the answer continuing on {@code answerOn} instead of the replica's
+   * own reply threads; a replica may ignore the hint.
+   */
+  default CompletableFuture<byte[]> read(byte[] query, Executor answerOn) {
+    return read(query);
+  }
 
   /** A snapshot of this node's Raft state; never blocks on the event loop for long. */
   View view();

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -65,9 +66,16 @@ public final class ReplicatedBackend implements KvBackend {
 
   @Override
   public CompletableFuture<Optional<byte[]>> get(byte[] key) {
-    return replica
-        .read(new KvQuery(key).encode())
-        .thenApply(bytes -> Optional.ofNullable(KvQuery.decodeResult(bytes)))
+    return answer(replica.read(new KvQuery(key).encode()));
+  }
+
+  @Override
+  public CompletableFuture<Optional<byte[]>> get(byte[] key, Executor answerOn) {
+    return answer(replica.read(new KvQuery(key).encode(), answerOn));
+  }
+
+  private CompletableFuture<Optional<byte[]>> answer(CompletableFuture<byte[]> read) {
+    return read.thenApply(bytes -> Optional.ofNullable(KvQuery.decodeResult(bytes)))
         .exceptionallyCompose(this::enrich);
   }
 

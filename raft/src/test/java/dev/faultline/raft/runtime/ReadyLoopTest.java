@@ -160,6 +160,13 @@ class ReadyLoopTest {
     CompletableFuture<byte[]> g = new CompletableFuture<>();
     loops.get("n1").read(b("q"), g);
     stabilize();
+    // The lost round is still out, so g waits for the next one: the periodic heartbeat, which
+    // carries every read waiting (one round in flight at a time, §6.4).
+    for (int i = 0; i < 100 && !g.isDone(); i++) {
+      loops.get("n1").core().tick();
+      stabilize();
+    }
     assertThat(g).isCompleted();
+    assertThat(f).isCompleted();
   }
 }
