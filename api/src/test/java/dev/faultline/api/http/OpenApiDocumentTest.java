@@ -168,6 +168,10 @@ class OpenApiDocumentTest {
       backend.mode(FakeBackend.Mode.LEADER);
     }
 
+    // An answered request gives its slot back when the server's side of it completes, which can be
+    // a moment after the client has the answer: start from an idle server, or the PUT below may
+    // find the slot still taken and be refused with 429 instead of holding it.
+    await().atMost(Duration.ofSeconds(10)).until(() -> inflight.inUse() == 0);
     // A PUT whose body has half arrived holds the only in-flight slot until the rest is sent.
     try (Socket held = new Socket("127.0.0.1", api.port())) {
       held.setSoTimeout(10_000);
