@@ -69,8 +69,10 @@ class SimCommandTest {
     Run r =
         run(
             "sim",
+            // A seed whose schedule exposes the bug (13 of seeds 1-30 do, before and after the
+            // one-round ReadIndex, which moved which ones).
             "--seed",
-            "1",
+            "3",
             "--bug",
             "lost-rebuild-writes",
             "--workload",
@@ -79,7 +81,7 @@ class SimCommandTest {
             tmp.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
-        .contains("seed 1 FAILED (LINEARIZABILITY)")
-        .contains("faultline sim --seed 1 --bug lost-rebuild-writes --workload churn");
+        .contains("seed 3 FAILED (LINEARIZABILITY)")
+        .contains("faultline sim --seed 3 --bug lost-rebuild-writes --workload churn");
   }
 }
