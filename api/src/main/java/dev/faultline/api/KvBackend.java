@@ -18,6 +18,16 @@ public interface KvBackend {
   /** Writes {@code value} under {@code key}; completes once the write is committed and applied. */
   CompletableFuture<Void> put(byte[] key, byte[] value, Session session);
 
+  /**
+   * {@link #put(byte[], byte[], Session)}, with the answer continuing on {@code answerOn} (an
+   * executor that never blocks, such as the caller's own network thread); a backend may ignore the
+   * hint. The same holds for every operation that takes an {@code answerOn}.
+   */
+  default CompletableFuture<Void> put(
+      byte[] key, byte[] value, Session session, Executor answerOn) {
+    return put(key, value, session);
+  }
+
   /** Reads the current value of {@code key} linearizably; empty when the key is absent. */
   CompletableFuture<Optional<byte[]>> get(byte[] key);
 
@@ -33,11 +43,22 @@ public interface KvBackend {
   /** Removes {@code key}; succeeds whether or not it was present. */
   CompletableFuture<Void> delete(byte[] key, Session session);
 
+  /** {@link #delete(byte[], Session)}, answering on {@code answerOn} (see {@link #put}). */
+  default CompletableFuture<Void> delete(byte[] key, Session session, Executor answerOn) {
+    return delete(key, session);
+  }
+
   /**
    * Sets {@code key} to {@code value} if its current value equals {@code expected} ({@code null}
    * meaning absent); a mismatch is a result, not a failure.
    */
   CompletableFuture<CasOutcome> cas(byte[] key, byte[] expected, byte[] value, Session session);
+
+  /** {@link #cas(byte[], byte[], byte[], Session)}, answering on {@code answerOn}. */
+  default CompletableFuture<CasOutcome> cas(
+      byte[] key, byte[] expected, byte[] value, Session session, Executor answerOn) {
+    return cas(key, expected, value, session);
+  }
 
   /** This node's current view of the cluster. Never blocks on the network. */
   ClusterStatus clusterStatus();

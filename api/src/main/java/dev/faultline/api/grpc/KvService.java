@@ -58,7 +58,7 @@ final class KvService extends KvGrpc.KvImplBase {
         () -> {
           byte[] key = key(req.getKey());
           byte[] value = value(req.getValue(), "value");
-          return backend.put(key, value, session(req.getSession()));
+          return backend.put(key, value, session(req.getSession()), network());
         },
         v -> PutResponse.getDefaultInstance());
   }
@@ -70,10 +70,7 @@ final class KvService extends KvGrpc.KvImplBase {
         true,
         out,
         () -> {
-          // Under directExecutor this runs on the connection's network thread: the answer comes
-          // back to it straight from the Raft loop, one hand-off instead of two (via a reply
-          // thread, then to this thread to write).
-          Executor network = ThreadExecutorMap.currentExecutor();
+          Executor network = network();
           byte[] key = key(req.getKey());
           return network == null ? backend.get(key) : backend.get(key, network);
         },
@@ -90,7 +87,7 @@ final class KvService extends KvGrpc.KvImplBase {
         "delete",
         false,
         out,
-        () -> backend.delete(key(req.getKey()), session(req.getSession())),
+        () -> backend.delete(key(req.getKey()), session(req.getSession()), network()),
         v -> DeleteResponse.getDefaultInstance());
   }
 
@@ -104,9 +101,19 @@ final class KvService extends KvGrpc.KvImplBase {
           byte[] key = key(req.getKey());
           byte[] expected = req.hasExpected() ? value(req.getExpected(), "expected") : null;
           byte[] value = value(req.getValue(), "value");
-          return backend.cas(key, expected, value, session(req.getSession()));
+          return backend.cas(key, expected, value, session(req.getSession()), network());
         },
         KvService::casResponse);
+  }
+
+  /**
+   * The connection's network thread, where this call runs under the server's {@code
+   * directExecutor()}, or null elsewhere. An answer handed straight to it from the Raft loop takes
+   * one hand-off instead of two (a reply thread, then this thread to write). A null hint lets the
+   * backend use its reply threads.
+   */
+  private static Executor network() {
+    return ThreadExecutorMap.currentExecutor();
   }
 
   private static CasResponse casResponse(CasOutcome outcome) {

@@ -79,6 +79,14 @@ public final class RaftReplica implements Replica {
     return translate(node.propose(command), false, replies);
   }
 
+  /**
+   * The answer continues on {@code answerOn}, which must never block (it is not the reply pool).
+   */
+  @Override
+  public CompletableFuture<byte[]> propose(byte[] command, Executor answerOn) {
+    return translate(node.propose(command), false, answerOn);
+  }
+
   @Override
   public CompletableFuture<byte[]> read(byte[] query) {
     return translate(node.read(query), true, replies);

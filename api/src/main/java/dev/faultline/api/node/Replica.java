@@ -16,6 +16,14 @@ public interface Replica {
   /** Replicates {@code command}; completes with the state machine's result once it is applied. */
   CompletableFuture<byte[]> propose(byte[] command);
 
+  /**
+   * {@link #propose(byte[])}, with the answer continuing on {@code answerOn} instead of the
+   * replica's own reply threads; a replica may ignore the hint.
+   */
+  default CompletableFuture<byte[]> propose(byte[] command, Executor answerOn) {
+    return propose(command);
+  }
+
   /** Runs {@code query} against state at least as new as the read (ReadIndex, Raft §6.4). */
   CompletableFuture<byte[]> read(byte[] query);
 

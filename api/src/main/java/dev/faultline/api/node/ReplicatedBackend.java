@@ -38,20 +38,37 @@ public final class ReplicatedBackend implements KvBackend {
 
   @Override
   public CompletableFuture<Void> put(byte[] key, byte[] value, Session session) {
-    return write(new KvCommand.Put(key, value, session.clientId(), session.seq()))
+    return put(key, value, session, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> put(byte[] key, byte[] value, Session session, Executor answerOn) {
+    return write(new KvCommand.Put(key, value, session.clientId(), session.seq()), answerOn)
         .thenApply(ReplicatedBackend::done);
   }
 
   @Override
   public CompletableFuture<Void> delete(byte[] key, Session session) {
-    return write(new KvCommand.Delete(key, session.clientId(), session.seq()))
+    return delete(key, session, null);
+  }
+
+  @Override
+  public CompletableFuture<Void> delete(byte[] key, Session session, Executor answerOn) {
+    return write(new KvCommand.Delete(key, session.clientId(), session.seq()), answerOn)
         .thenApply(ReplicatedBackend::done);
   }
 
   @Override
   public CompletableFuture<CasOutcome> cas(
       byte[] key, byte[] expected, byte[] value, Session session) {
-    return write(new KvCommand.Cas(key, expected, value, session.clientId(), session.seq()))
+    return cas(key, expected, value, session, null);
+  }
+
+  @Override
+  public CompletableFuture<CasOutcome> cas(
+      byte[] key, byte[] expected, byte[] value, Session session, Executor answerOn) {
+    return write(
+            new KvCommand.Cas(key, expected, value, session.clientId(), session.seq()), answerOn)
         .thenApply(
             r -> {
               if (r instanceof KvResult.Done) {
@@ -79,9 +96,10 @@ public final class ReplicatedBackend implements KvBackend {
         .exceptionallyCompose(this::enrich);
   }
 
-  private CompletableFuture<KvResult> write(KvCommand command) {
-    return replica
-        .propose(command.encode())
+  /** {@code answerOn} null: wherever the replica hands its answers to. */
+  private CompletableFuture<KvResult> write(KvCommand command, Executor answerOn) {
+    byte[] encoded = command.encode();
+    return (answerOn == null ? replica.propose(encoded) : replica.propose(encoded, answerOn))
         .thenApply(ReplicatedBackend::decode)
         .exceptionallyCompose(this::enrich);
   }

@@ -1,8 +1,10 @@
 package dev.faultline.api.node;
 
+import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.faultline.api.Session;
 import dev.faultline.raft.MemoryLogStorage;
 import dev.faultline.raft.RaftConfig;
 import dev.faultline.raft.Role;
@@ -15,6 +17,7 @@ import dev.faultline.store.KvStateMachine;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -89,5 +92,35 @@ class RaftReplicaTest {
         .as("without a hint, answers leave through the reply pool")
         .hasValue(1);
     assertThat(network.tasks).hasValue(1);
+  }
+
+  @Test
+  void aWriteContinuesOnTheExecutorItNamesInsteadOfTheReplyPool() throws Exception {
+    node.start();
+    await().atMost(Duration.ofSeconds(20)).until(() -> node.status().role() == Role.LEADER);
+    Counting replies = new Counting(pool);
+    Counting network = new Counting(pool);
+    RaftReplica replica = new RaftReplica(node, List.of("n1"), replies);
+    ReplicatedBackend backend = new ReplicatedBackend(replica, id -> Optional.empty());
+    byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+
+    backend.put(key, "v".getBytes(StandardCharsets.UTF_8), Session.NONE, network).get(20, SECONDS);
+    backend
+        .cas(
+            key,
+            "v".getBytes(StandardCharsets.UTF_8),
+            "w".getBytes(StandardCharsets.UTF_8),
+            Session.NONE,
+            network)
+        .get(20, SECONDS);
+    backend.delete(key, Session.NONE, network).get(20, SECONDS);
+    assertThat(network.tasks).hasValue(3);
+    assertThat(replies.tasks).as("no second hand-off through the reply pool").hasValue(0);
+
+    backend.put(key, "x".getBytes(StandardCharsets.UTF_8), Session.NONE).get(20, SECONDS);
+    assertThat(replies.tasks)
+        .as("without a hint, answers leave through the reply pool")
+        .hasValue(1);
+    assertThat(network.tasks).hasValue(3);
   }
 }

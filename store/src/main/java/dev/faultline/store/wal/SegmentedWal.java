@@ -20,10 +20,13 @@ final class SegmentedWal implements AutoCloseable {
   private final WalOptions options;
   private final List<WalSegment> segments = new ArrayList<>();
   private ByteBuffer scratch = ByteBuffer.allocate(1 << 16);
+  private final TailCache tail;
+  private long fileReads;
 
   private SegmentedWal(Path dir, WalOptions options) {
     this.dir = dir;
     this.options = options;
+    this.tail = new TailCache(options.tailCacheBytes());
   }
 
   /**
@@ -122,7 +125,18 @@ final class SegmentedWal implements AutoCloseable {
   }
 
   Entry entry(long index) {
-    return segmentOf(index).read(index);
+    WalSegment seg = segmentOf(index);
+    Entry cached = tail.get(index);
+    if (cached != null) {
+      return cached;
+    }
+    fileReads++;
+    return seg.read(index);
+  }
+
+  /** How many entries were read back from the segment files rather than the tail cache. */
+  long fileReads() {
+    return fileReads;
   }
 
   /** Entries in {@code [from, to)}, stopping once {@code maxBytes} is reached (at least one). */
@@ -206,6 +220,9 @@ final class SegmentedWal implements AutoCloseable {
       }
       buf.flip();
       seg.append(buf, batch);
+      for (Entry e : batch) {
+        tail.add(e);
+      }
       from = to;
     }
   }
@@ -248,6 +265,7 @@ final class SegmentedWal implements AutoCloseable {
 
   /** Removes entries from {@code index} on, durably, newest segment first. */
   void truncateFrom(long index) throws IOException {
+    tail.truncateFrom(index);
     boolean deleted = false;
     while (segments.size() > 1 && last().firstIndex >= index) {
       last().delete();
@@ -277,6 +295,7 @@ final class SegmentedWal implements AutoCloseable {
 
   /** Discards the whole log; the next append starts at {@code nextIndex}. */
   void reset(long nextIndex) throws IOException {
+    tail.clear(nextIndex);
     for (int i = segments.size() - 1; i >= 0; i--) {
       segments.get(i).delete();
     }

@@ -1,14 +1,16 @@
 package dev.faultline.store.wal;
 
 /**
- * How the write-ahead log is laid out.
+ * Tunables of the segmented WAL.
  *
- * @param segmentBytes a segment is rolled once the next record would take it past this size
- * @param maxEntryBytes the largest entry payload accepted; a larger length on disk is corruption
+ * @param segmentBytes size at which the active segment is closed and a new one started
+ * @param maxEntryBytes the largest entry payload accepted
+ * @param tailCacheBytes how many bytes of the newest entries are also kept in memory, so the Raft
+ *     loop applies and replicates them without reading them back from the file (0: none)
  */
-public record WalOptions(long segmentBytes, int maxEntryBytes) {
-  /** 64 MiB segments, entries up to 16 MiB. */
-  public static final WalOptions DEFAULT = new WalOptions(64L << 20, 16 << 20);
+public record WalOptions(long segmentBytes, int maxEntryBytes, long tailCacheBytes) {
+  /** 64 MiB segments, entries up to 16 MiB, the newest 4 MiB of entries kept in memory. */
+  public static final WalOptions DEFAULT = new WalOptions(64L << 20, 16 << 20, 4L << 20);
 
   public WalOptions {
     if (segmentBytes < 1024 || segmentBytes > (1L << 30)) {
@@ -18,9 +20,16 @@ public record WalOptions(long segmentBytes, int maxEntryBytes) {
     if (maxEntryBytes < 1) {
       throw new IllegalArgumentException("maxEntryBytes must be >= 1, was " + maxEntryBytes);
     }
+    if (tailCacheBytes < 0) {
+      throw new IllegalArgumentException("tailCacheBytes must be >= 0, was " + tailCacheBytes);
+    }
   }
 
   public WalOptions withSegmentBytes(long bytes) {
-    return new WalOptions(bytes, maxEntryBytes);
+    return new WalOptions(bytes, maxEntryBytes, tailCacheBytes);
+  }
+
+  public WalOptions withTailCacheBytes(long bytes) {
+    return new WalOptions(segmentBytes, maxEntryBytes, bytes);
   }
 }

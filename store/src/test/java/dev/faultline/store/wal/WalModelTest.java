@@ -49,7 +49,8 @@ class WalModelTest {
   @Property(tries = 60)
   void theLogMatchesAListModel(@ForAll("ops") List<Op> ops) throws IOException {
     Path dir = Files.createTempDirectory("wal-model");
-    WalOptions options = WalOptions.DEFAULT.withSegmentBytes(1024);
+    // A tail cache of a few entries, so reads cross from memory to the files at every size.
+    WalOptions options = WalOptions.DEFAULT.withSegmentBytes(1024).withTailCacheBytes(700);
     List<Entry> model = new ArrayList<>();
     DurableLogStorage log = DurableLogStorage.open(dir, options);
     try {
