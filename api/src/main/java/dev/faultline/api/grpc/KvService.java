@@ -137,10 +137,12 @@ final class KvService extends KvGrpc.KvImplBase {
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
+    metrics.requestStage("grpc", "in", System.nanoTime() - start);
     future
         .orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
             (value, err) -> {
+              long answering = System.nanoTime();
               String outcome;
               try {
                 if (err == null) {
@@ -156,7 +158,9 @@ final class KvService extends KvGrpc.KvImplBase {
                 // The call was cancelled by the client meanwhile; nothing is left to answer.
                 outcome = read ? FaultlineMetadata.FAILED : FaultlineMetadata.UNKNOWN;
               }
-              metrics.kvOperation(op, outcome, System.nanoTime() - start);
+              long now = System.nanoTime();
+              metrics.requestStage("grpc", "out", now - answering);
+              metrics.kvOperation(op, outcome, now - start);
             });
   }
 

@@ -416,12 +416,14 @@ public final class HttpApi implements AutoCloseable {
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
+    metrics.requestStage("http", "in", System.nanoTime() - start);
     CompletableFuture<T> bounded =
         future.orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ctx.future(
         () ->
             bounded.handle(
                 (value, err) -> {
+                  long answering = System.nanoTime();
                   String outcome;
                   if (err == null) {
                     onSuccess.accept(value);
@@ -431,7 +433,9 @@ public final class HttpApi implements AutoCloseable {
                     error(ctx, e);
                     outcome = e.outcome();
                   }
-                  metrics.kvOperation(op, outcome, System.nanoTime() - start);
+                  long now = System.nanoTime();
+                  metrics.requestStage("http", "out", now - answering);
+                  metrics.kvOperation(op, outcome, now - start);
                   return null;
                 }));
   }

@@ -91,6 +91,25 @@ public final class NodeMetrics implements AutoCloseable {
         .record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * Records one stage of a key-value request at the node's edge: {@code in} from the handler's
+   * start until the operation is queued for the Raft loop (decoding, checks, encoding the command),
+   * {@code out} from the answer's continuation starting until the response is handed to the server.
+   * What lies between is the Raft loop's ({@code raft_proposal_stage_seconds}) and the hand-off
+   * back ({@code raft_answer_handoff_seconds}).
+   */
+  public void requestStage(String protocol, String stage, long nanos) {
+    timers
+        .computeIfAbsent(
+            List.of("stage", protocol, stage),
+            k ->
+                latency("kv.request.stage", "Stages of a key-value request at the node's edge")
+                    .tag("protocol", protocol)
+                    .tag("stage", stage)
+                    .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
   /** Records one HTTP request by its route template (never the raw path: keys are unbounded). */
   public void request(String route, String method, int status, long nanos) {
     String code = Integer.toString(status);

@@ -52,6 +52,8 @@ public final class RaftMetrics {
   private final Timer stageSync;
   private final Timer stageCommit;
   private final Timer stageApply;
+  private final Timer handoffToReplies;
+  private final Timer handoffToCaller;
   private final Counter committedBeforeOwnSync;
 
   RaftMetrics(MeterRegistry registry) {
@@ -98,6 +100,8 @@ public final class RaftMetrics {
     this.stageSync = stage("sync", "written until synced on the leader");
     this.stageCommit = stage("commit", "proposed until known committed");
     this.stageApply = stage("apply", "known committed until applied");
+    this.handoffToReplies = handoff("reply-pool");
+    this.handoffToCaller = handoff("caller");
     this.committedBeforeOwnSync =
         Counter.builder("raft.proposals.committed.before.own.sync")
             .description("Proposals committed on the followers' acknowledgements alone")
@@ -112,6 +116,23 @@ public final class RaftMetrics {
         .minimumExpectedValue(Duration.ofNanos(1_000))
         .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
+  }
+
+  private Timer handoff(String to) {
+    return Timer.builder("raft.answer.handoff")
+        .tag("to", to)
+        .description(
+            "From the Raft loop completing an answer until its continuation runs on the thread it"
+                + " was handed to: the reply pool, or the caller's own network thread")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(1_000))
+        .maximumExpectedValue(Duration.ofSeconds(10))
+        .register(registry);
+  }
+
+  /** An answer's continuation started {@code nanos} after the Raft loop completed it. */
+  public void answerHandedOff(boolean toCaller, long nanos) {
+    (toCaller ? handoffToCaller : handoffToReplies).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** One sync finished, covering {@code entries} entries in {@code batches} batches. */

@@ -123,7 +123,8 @@ public final class FaultlineNode implements AutoCloseable {
       node.start();
       RaftNode started = node;
       MemberDirectory known = directory;
-      Replica replica = new RaftReplica(node, known::voters, replies);
+      Replica replica =
+          new RaftReplica(node, known::voters, replies, metrics.raft()::answerHandedOff);
       if (bugs.contains(NodeBug.STALE_READ) || bugs.contains(NodeBug.ACK_BEFORE_COMMIT)) {
         replica =
             new BuggyReplica(

@@ -26,21 +26,38 @@ public final class RaftReplica implements Replica {
   private final RaftNode node;
   private final Supplier<List<String>> members;
   private final Executor replies;
+  private final Handoffs handoffs;
+
+  /**
+   * How long answers wait between the Raft loop completing them and their continuation starting on
+   * the thread they were handed to.
+   */
+  @FunctionalInterface
+  public interface Handoffs {
+    Handoffs NONE = (toCaller, nanos) -> {};
+
+    /**
+     * @param toCaller the caller named the thread (its network thread), rather than the reply pool
+     */
+    void handedOff(boolean toCaller, long nanos);
+  }
 
   /**
    * @param replies where answers continue once the runtime completes them, off its loop thread
    */
   public RaftReplica(RaftNode node, List<String> members, Executor replies) {
-    this(node, fixed(members), replies);
+    this(node, fixed(members), replies, Handoffs.NONE);
   }
 
   /**
    * @param members the voting members' ids as of now (they change with the membership)
    */
-  public RaftReplica(RaftNode node, Supplier<List<String>> members, Executor replies) {
+  public RaftReplica(
+      RaftNode node, Supplier<List<String>> members, Executor replies, Handoffs handoffs) {
     this.node = node;
     this.members = members;
     this.replies = replies;
+    this.handoffs = handoffs;
   }
 
   private static Supplier<List<String>> fixed(List<String> members) {
@@ -76,7 +93,7 @@ public final class RaftReplica implements Replica {
 
   @Override
   public CompletableFuture<byte[]> propose(byte[] command) {
-    return translate(node.propose(command), false, replies);
+    return translate(node.propose(command), false, replies, false);
   }
 
   /**
@@ -84,12 +101,12 @@ public final class RaftReplica implements Replica {
    */
   @Override
   public CompletableFuture<byte[]> propose(byte[] command, Executor answerOn) {
-    return translate(node.propose(command), false, answerOn);
+    return translate(node.propose(command), false, answerOn, true);
   }
 
   @Override
   public CompletableFuture<byte[]> read(byte[] query) {
-    return translate(node.read(query), true, replies);
+    return translate(node.read(query), true, replies, false);
   }
 
   /**
@@ -97,22 +114,37 @@ public final class RaftReplica implements Replica {
    */
   @Override
   public CompletableFuture<byte[]> read(byte[] query, Executor answerOn) {
-    return translate(node.read(query), true, answerOn);
+    return translate(node.read(query), true, answerOn, true);
   }
 
   private CompletableFuture<byte[]> translate(
-      CompletableFuture<byte[]> f, boolean read, Executor next) {
+      CompletableFuture<byte[]> f, boolean read, Executor next, boolean toCaller) {
     // Leave the runtime's loop thread before anything else runs on the answer.
-    return f.handleAsync(
+    CompletableFuture<byte[]> answer = new CompletableFuture<>();
+    f.whenComplete(
         (value, err) -> {
-          if (err == null) {
-            return value;
+          long completed = System.nanoTime();
+          Runnable continuation =
+              () -> {
+                handoffs.handedOff(toCaller, System.nanoTime() - completed);
+                if (err == null) {
+                  answer.complete(value);
+                } else {
+                  answer.completeExceptionally(
+                      failure(
+                          err instanceof CompletionException && err.getCause() != null
+                              ? err.getCause()
+                              : err,
+                          read));
+                }
+              };
+          try {
+            next.execute(continuation);
+          } catch (RuntimeException rejected) {
+            answer.completeExceptionally(rejected);
           }
-          throw failure(
-              err instanceof CompletionException && err.getCause() != null ? err.getCause() : err,
-              read);
-        },
-        next);
+        });
+    return answer;
   }
 
   private BackendFailure failure(Throwable err, boolean read) {

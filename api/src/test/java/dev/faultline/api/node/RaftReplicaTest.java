@@ -100,7 +100,16 @@ class RaftReplicaTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> node.status().role() == Role.LEADER);
     Counting replies = new Counting(pool);
     Counting network = new Counting(pool);
-    RaftReplica replica = new RaftReplica(node, List.of("n1"), replies);
+    java.util.List<Boolean> handoffs = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RaftReplica replica =
+        new RaftReplica(
+            node,
+            () -> List.of("n1"),
+            replies,
+            (toCaller, nanos) -> {
+              assertThat(nanos).isNotNegative();
+              handoffs.add(toCaller);
+            });
     ReplicatedBackend backend = new ReplicatedBackend(replica, id -> Optional.empty());
     byte[] key = "k".getBytes(StandardCharsets.UTF_8);
 
@@ -122,5 +131,8 @@ class RaftReplicaTest {
         .as("without a hint, answers leave through the reply pool")
         .hasValue(1);
     assertThat(network.tasks).hasValue(3);
+    assertThat(handoffs)
+        .as("each answer's hand-off timed, by where it went")
+        .containsExactly(true, true, true, false);
   }
 }
