@@ -8,7 +8,8 @@
 # each at IN_FLIGHT operations in flight (64), again at HIGH_IN_FLIGHT when set (e.g. 256), and
 # with one client and one operation at a time (the one-client latency). Before the clusters start it
 # times 4 KiB append + fdatasync in the data directory (`faultline bench fsync`), so the disk's cost
-# is measured in the same run. Then every figure, the ratios and whether each target is met.
+# is measured in the same run. Then every figure, the ratios and whether each target is met, and for
+# each of Faultline's one-client runs where its requests spent their time (ci/stages.py).
 # Everything started here is stopped on exit, by pid.
 #
 # Each measurement follows a warm-up under the same load (not counted), 30 s by default: a fresh
@@ -221,12 +222,29 @@ run() { # system protocol mix in-flight duration warmup
   # One failed measurement (e.g. a leader lost under load) is reported and shows as missing in the
   # summary; the others still run.
   # shellcheck disable=SC2046 # the target list is meant to split into words
+  local staged=
+  [[ $system == faultline && $n == 1 ]] && staged=1 && scrape before
   if ! timeout --kill-after=10 "$bound" java -jar "$jar" bench --system "$system" \
     --protocol "$protocol" $(targets "$system" "$protocol") --mix "$mix" --in-flight "$n" \
     --channels "$channels" --duration "$dur" --warmup "$warm" 2>&1 |
     tee -a "$work/results.txt" | sed 's/^/  /'; then
     echo "  ($system $protocol $mix at $n in flight failed: no figure)"
+  elif [[ -n $staged ]]; then
+    scrape after
+    python3 "$root/ci/stages.py" "$mix" "$protocol ${mix^^}, one client" \
+      "$work"/metrics-before-{1,2,3} "$work"/metrics-after-{1,2,3} 2>&1 |
+      tee -a "$work/stages.txt" || true
   fi
+}
+
+# scrape WHEN: every Faultline node's /metrics into $work/metrics-WHEN-<node>; a one-client run's
+# per-stage breakdown (ci/stages.py) is the difference between two scrapes.
+scrape() {
+  local i
+  for i in 1 2 3; do
+    curl -sf --max-time 5 "http://127.0.0.1:$((fl_base + i - 1))/metrics" >"$work/metrics-$1-$i" ||
+      : >"$work/metrics-$1-$i"
+  done
 }
 
 for n in "$in_flight" ${high:+"$high"}; do

@@ -137,7 +137,7 @@ final class KvService extends KvGrpc.KvImplBase {
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    metrics.requestStage("grpc", "in", System.nanoTime() - start);
+    metrics.requestStage("grpc", op, "in", System.nanoTime() - start);
     future
         .orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .whenComplete(
@@ -159,7 +159,7 @@ final class KvService extends KvGrpc.KvImplBase {
                 outcome = read ? FaultlineMetadata.FAILED : FaultlineMetadata.UNKNOWN;
               }
               long now = System.nanoTime();
-              metrics.requestStage("grpc", "out", now - answering);
+              metrics.requestStage("grpc", op, "out", now - answering);
               metrics.kvOperation(op, outcome, now - start);
             });
   }

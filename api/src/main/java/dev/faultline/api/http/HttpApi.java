@@ -416,7 +416,7 @@ public final class HttpApi implements AutoCloseable {
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }
-    metrics.requestStage("http", "in", System.nanoTime() - start);
+    metrics.requestStage("http", op, "in", System.nanoTime() - start);
     CompletableFuture<T> bounded =
         future.orTimeout(limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
     ctx.future(
@@ -434,7 +434,7 @@ public final class HttpApi implements AutoCloseable {
                     outcome = e.outcome();
                   }
                   long now = System.nanoTime();
-                  metrics.requestStage("http", "out", now - answering);
+                  metrics.requestStage("http", op, "out", now - answering);
                   metrics.kvOperation(op, outcome, now - start);
                   return null;
                 }));

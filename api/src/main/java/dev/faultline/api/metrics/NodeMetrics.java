@@ -98,13 +98,14 @@ public final class NodeMetrics implements AutoCloseable {
    * What lies between is the Raft loop's ({@code raft_proposal_stage_seconds}) and the hand-off
    * back ({@code raft_answer_handoff_seconds}).
    */
-  public void requestStage(String protocol, String stage, long nanos) {
+  public void requestStage(String protocol, String op, String stage, long nanos) {
     timers
         .computeIfAbsent(
-            List.of("stage", protocol, stage),
+            List.of("stage", protocol, op, stage),
             k ->
                 latency("kv.request.stage", "Stages of a key-value request at the node's edge")
                     .tag("protocol", protocol)
+                    .tag("op", op)
                     .tag("stage", stage)
                     .register(registry))
         .record(nanos, TimeUnit.NANOSECONDS);

@@ -52,8 +52,7 @@ public final class RaftMetrics {
   private final Timer stageSync;
   private final Timer stageCommit;
   private final Timer stageApply;
-  private final Timer handoffToReplies;
-  private final Timer handoffToCaller;
+  private final Timer[] handoffs = new Timer[4];
   private final Counter committedBeforeOwnSync;
 
   RaftMetrics(MeterRegistry registry) {
@@ -100,8 +99,10 @@ public final class RaftMetrics {
     this.stageSync = stage("sync", "written until synced on the leader");
     this.stageCommit = stage("commit", "proposed until known committed");
     this.stageApply = stage("apply", "known committed until applied");
-    this.handoffToReplies = handoff("reply-pool");
-    this.handoffToCaller = handoff("caller");
+    for (int i = 0; i < 4; i++) {
+      handoffs[i] =
+          handoff((i & 2) != 0 ? "read" : "write", (i & 1) != 0 ? "caller" : "reply-pool");
+    }
     this.committedBeforeOwnSync =
         Counter.builder("raft.proposals.committed.before.own.sync")
             .description("Proposals committed on the followers' acknowledgements alone")
@@ -118,8 +119,9 @@ public final class RaftMetrics {
         .register(registry);
   }
 
-  private Timer handoff(String to) {
+  private Timer handoff(String kind, String to) {
     return Timer.builder("raft.answer.handoff")
+        .tag("kind", kind)
         .tag("to", to)
         .description(
             "From the Raft loop completing an answer until its continuation runs on the thread it"
@@ -131,8 +133,8 @@ public final class RaftMetrics {
   }
 
   /** An answer's continuation started {@code nanos} after the Raft loop completed it. */
-  public void answerHandedOff(boolean toCaller, long nanos) {
-    (toCaller ? handoffToCaller : handoffToReplies).record(nanos, TimeUnit.NANOSECONDS);
+  public void answerHandedOff(boolean read, boolean toCaller, long nanos) {
+    handoffs[(read ? 2 : 0) | (toCaller ? 1 : 0)].record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** One sync finished, covering {@code entries} entries in {@code batches} batches. */

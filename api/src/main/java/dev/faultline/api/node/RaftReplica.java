@@ -34,12 +34,13 @@ public final class RaftReplica implements Replica {
    */
   @FunctionalInterface
   public interface Handoffs {
-    Handoffs NONE = (toCaller, nanos) -> {};
+    Handoffs NONE = (read, toCaller, nanos) -> {};
 
     /**
+     * @param read the answer to a read, not to a proposal
      * @param toCaller the caller named the thread (its network thread), rather than the reply pool
      */
-    void handedOff(boolean toCaller, long nanos);
+    void handedOff(boolean read, boolean toCaller, long nanos);
   }
 
   /**
@@ -126,7 +127,7 @@ public final class RaftReplica implements Replica {
           long completed = System.nanoTime();
           Runnable continuation =
               () -> {
-                handoffs.handedOff(toCaller, System.nanoTime() - completed);
+                handoffs.handedOff(read, toCaller, System.nanoTime() - completed);
                 if (err == null) {
                   answer.complete(value);
                 } else {

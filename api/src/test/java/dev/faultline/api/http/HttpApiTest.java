@@ -334,9 +334,9 @@ class HttpApiTest {
         .contains("requests_total{method=\"PUT\",route=\"/v1/kv/{key}\",status=\"204\"} 1.0")
         .contains("requests_total{method=\"GET\",route=\"unmatched\",status=\"404\"} 1.0")
         .contains("requests_seconds_bucket{method=\"GET\",route=\"/v1/kv/{key}\"")
-        .contains("kv_request_stage_seconds_count{protocol=\"http\",stage=\"in\"} 2")
-        .contains("kv_request_stage_seconds_count{protocol=\"http\",stage=\"out\"} 2")
-        .contains("raft_answer_handoff_seconds_count{to=\"reply-pool\"} 0")
+        .contains("kv_request_stage_seconds_count{op=\"put\",protocol=\"http\",stage=\"in\"} 1")
+        .contains("kv_request_stage_seconds_count{op=\"get\",protocol=\"http\",stage=\"out\"} 1")
+        .contains("raft_answer_handoff_seconds_count{kind=\"read\",to=\"reply-pool\"} 0")
         .contains("raft_term 4.0")
         .contains("jvm_memory_used_bytes")
         .contains("jvm_threads_live_threads");

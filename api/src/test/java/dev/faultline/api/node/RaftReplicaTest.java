@@ -106,7 +106,8 @@ class RaftReplicaTest {
             node,
             () -> List.of("n1"),
             replies,
-            (toCaller, nanos) -> {
+            (read, toCaller, nanos) -> {
+              assertThat(read).as("every answer here is a write's").isFalse();
               assertThat(nanos).isNotNegative();
               handoffs.add(toCaller);
             });
