@@ -11,6 +11,7 @@ import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.BuildInfo;
 import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.HttpLeaderProbe;
+import dev.faultline.testbed.run.NodeClassArchive;
 import dev.faultline.testbed.run.NodeCommandLine;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
@@ -67,9 +68,15 @@ public final class FaultlineSystem extends SystemBase {
   private static final class Nodes implements SystemNodes {
     private final NodeContext context;
     private final HttpLeaderProbe probe;
+    private final Optional<NodeClassArchive> classes;
 
     Nodes(NodeContext context) {
       this.context = context;
+      this.classes =
+          context.nodes().isEmpty()
+              ? Optional.empty()
+              : NodeClassArchive.open(
+                  context.program(), NodeClassArchive.defaultDir(), context.nodes().get(0).id());
       Optional<ClusterPki> pki = context.pki();
       this.probe =
           new HttpLeaderProbe(
@@ -84,9 +91,26 @@ public final class FaultlineSystem extends SystemBase {
       NodeCommandLine launcher =
           new NodeCommandLine(
               context.program(), context.work(), context.options().bug(), context.pki());
+      if (classes.isPresent()) {
+        launcher = launcher.withClassArchive(classes.get());
+      }
       return context.peersLine().isPresent()
           ? launcher.withPeers(context.peersLine().get())
           : launcher;
+    }
+
+    /** The node that writes the class archive gets the time to write it. */
+    @Override
+    public Duration stopGrace(String nodeId) {
+      return classes.isPresent() && classes.get().trains(nodeId)
+          ? NodeClassArchive.TRAINER_GRACE
+          : STOP_GRACE;
+    }
+
+    /** After the nodes stopped: the trainer's archive, checked, for the next runs. */
+    @Override
+    public void close() {
+      classes.ifPresent(NodeClassArchive::install);
     }
 
     @Override
