@@ -63,8 +63,9 @@ public final class FaultlineSystem extends SystemBase {
   }
 
   /**
-   * Nodes started as {@link NodeCommandLine}s, probed over {@code GET /v1/cluster} and reached
-   * through the api module's client.
+   * Nodes started as {@link NodeCommandLine}s (from the {@link NodeClassArchive} when there is
+   * one), probed over {@code GET /v1/cluster} and reached through {@link HttpKvPort} (plaintext
+   * HTTP) or the api module's client (TLS, gRPC).
    */
   private static final class Nodes implements SystemNodes {
     private final NodeContext context;
