@@ -228,6 +228,59 @@ class HttpKvPortTest {
     assertThat(leader.requests).containsExactly("PUT /v1/kv/k seq=1 client=true");
   }
 
+  @Test
+  void aConnectionTheNodeClosedBetweenRequestsCostsAWriteARetryNotItsOutcome() throws IOException {
+    // Answers one request per connection, then closes it without saying so (as a node that
+    // restarted, or dropped an idle connection, does).
+    var server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    open.add(server);
+    var connections = new AtomicInteger();
+    var seqs = Collections.synchronizedList(new ArrayList<String>());
+    Thread t =
+        new Thread(
+            () -> {
+              while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                  connections.incrementAndGet();
+                  var in =
+                      new java.io.BufferedReader(
+                          new java.io.InputStreamReader(
+                              s.getInputStream(), StandardCharsets.ISO_8859_1));
+                  int length = 0;
+                  for (String h = in.readLine(); h != null && !h.isEmpty(); h = in.readLine()) {
+                    if (h.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                      length = Integer.parseInt(h.substring(15).trim());
+                    }
+                    if (h.startsWith("X-Request-Seq:")) {
+                      seqs.add(h.substring(14).trim());
+                    }
+                  }
+                  in.skip(length);
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 204 No Content\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                  s.getOutputStream().flush();
+                } catch (IOException closedNow) {
+                  return;
+                }
+              }
+            });
+    t.setDaemon(true);
+    t.start();
+    String at = "127.0.0.1:" + server.getLocalPort();
+    var port = port(at, Map.of(at, "n1"), Duration.ofSeconds(2));
+
+    Completion first = port.put("k", "1");
+    Completion second = port.put("k", "2");
+
+    assertThat(first.type()).isEqualTo(OpType.OK);
+    // Sent on the closed connection, its outcome unknown, sent again under the same session.
+    assertThat(second.type()).isEqualTo(OpType.OK);
+    assertThat(seqs).endsWith("2");
+    assertThat(seqs).doesNotContain("3");
+    assertThat(connections.get()).isGreaterThanOrEqualTo(2);
+  }
+
   private void quietly(Socket s) {
     try {
       s.close();
