@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A class-data-sharing archive (AppCDS) of the classes a node JVM loads from {@code faultline.jar},
  * so that node JVMs map them ready-parsed instead of loading and verifying them one by one: about
- * half of a node's CPU from launch to ready. JDK 17 makes no such archive by itself, so one node of
+ * 40% of a node's CPU from launch to ready. JDK 17 makes no such archive by itself, so one node of
  * a run without an archive (the trainer) is started with {@code -XX:ArchiveClassesAtExit} and
  * writes one when it stops; after the run {@link #install} checks that it loads and moves it into
  * place, and every node of later runs starts with {@code -XX:SharedArchiveFile}.
@@ -45,7 +45,7 @@ public final class NodeClassArchive {
   private static final Duration ABANDONED = Duration.ofHours(1);
 
   /** At most this many archives (of different jars) stay in the directory. */
-  static final int KEEP = 8;
+  static final int KEEP = 4;
 
   private static final String PREFIX = "node-";
   private static final String SUFFIX = ".jsa";
