@@ -3,6 +3,7 @@ package dev.faultline.nemesis.cluster;
 import dev.faultline.nemesis.net.NodeAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +24,25 @@ public interface Cluster extends AutoCloseable {
 
   /** SIGTERM, then SIGKILL after {@code grace}. */
   void stop(String nodeId, Duration grace);
+
+  /**
+   * Stops the nodes named in {@code graces}, each as {@link #stop} with its own grace; a cluster
+   * that can stops them all at once, so the slowest sets the time. Never throws for one node.
+   *
+   * @return one line per node that could not be stopped, naming it
+   */
+  default List<String> stopAll(Map<String, Duration> graces) {
+    var problems = new ArrayList<String>();
+    graces.forEach(
+        (id, grace) -> {
+          try {
+            stop(id, grace);
+          } catch (RuntimeException e) {
+            problems.add("could not stop " + id + ": " + e.getMessage());
+          }
+        });
+    return problems;
+  }
 
   /** SIGKILL: the node gets no chance to flush or clean up. */
   void kill(String nodeId);

@@ -153,6 +153,51 @@ public final class LocalCluster implements Cluster {
     node.phase = Phase.STOPPED;
   }
 
+  /**
+   * SIGTERM to every named node that is up at once (SIGCONT after it to a paused one), then waits
+   * for each until its own grace has passed since then, and SIGKILLs any still running.
+   */
+  @Override
+  public synchronized List<String> stopAll(Map<String, Duration> graces) {
+    var problems = new ArrayList<String>();
+    var stopping = new LinkedHashMap<String, Node>();
+    for (String id : graces.keySet()) {
+      try {
+        Node node = node(id);
+        if (!state(id).isUp()) {
+          continue;
+        }
+        node.process.destroy();
+        if (node.phase == Phase.PAUSED) {
+          signal(node, "CONT");
+        }
+        stopping.put(id, node);
+      } catch (RuntimeException e) {
+        problems.add("could not stop " + id + ": " + e.getMessage());
+      }
+    }
+    long signalled = System.nanoTime();
+    for (var entry : stopping.entrySet()) {
+      Node node = entry.getValue();
+      Duration left = graces.get(entry.getKey()).minusNanos(System.nanoTime() - signalled);
+      if (!waitFor(node.process, left.isNegative() ? Duration.ZERO : left)) {
+        node.process.destroyForcibly();
+        if (!waitFor(node.process, EXIT_WAIT)) {
+          problems.add(
+              "could not stop "
+                  + entry.getKey()
+                  + ": pid "
+                  + node.process.pid()
+                  + " survived SIGKILL for "
+                  + EXIT_WAIT.toSeconds()
+                  + " s");
+        }
+      }
+      node.phase = Phase.STOPPED;
+    }
+    return problems;
+  }
+
   @Override
   public synchronized void kill(String nodeId) {
     Node node = node(nodeId);

@@ -84,6 +84,70 @@ class LocalClusterTest {
   }
 
   @Test
+  void stopAllSignalsEveryNodeAtOnceAndKillsOnlyWhatOutlivesItsOwnGrace() throws Exception {
+    // n1 and n2 each exit on SIGTERM only once the other has had its SIGTERM too: stopped one
+    // after another, the first would wait out its grace and be killed. n3 ignores SIGTERM.
+    String waitsForOther =
+        "trap 'touch %s; while [ ! -f %s ]; do sleep 0.05; done; exit 0' TERM;"
+            + " touch %s; while true; do sleep 0.05; done";
+    var scripts =
+        Map.of(
+            "n1",
+            String.format(
+                waitsForOther,
+                dir.resolve("n1.term"),
+                dir.resolve("n2.term"),
+                dir.resolve("n1.up")),
+            "n2",
+            String.format(
+                waitsForOther,
+                dir.resolve("n2.term"),
+                dir.resolve("n1.term"),
+                dir.resolve("n2.up")),
+            "n3",
+            String.format(
+                "trap '' TERM; touch %s; while true; do sleep 0.05; done", dir.resolve("n3.up")));
+    var network = LoopbackNetwork.create(List.of("n1", "n2", "n3"));
+    try (var cluster =
+        LocalCluster.create(
+            network,
+            (self, all) ->
+                new NodeSpec(
+                    self.id(),
+                    List.of("sh", "-c", scripts.get(self.id())),
+                    Map.of(),
+                    dir.resolve(self.id()),
+                    dir.resolve(self.id()).resolve("data"),
+                    dir.resolve(self.id() + ".log")))) {
+      cluster.start();
+      // The traps are set before each script touches its file.
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(
+              () ->
+                  java.nio.file.Files.exists(dir.resolve("n1.up"))
+                      && java.nio.file.Files.exists(dir.resolve("n2.up"))
+                      && java.nio.file.Files.exists(dir.resolve("n3.up")));
+      cluster.pause("n2");
+
+      var graces = new java.util.LinkedHashMap<String, Duration>();
+      graces.put("n1", Duration.ofSeconds(30));
+      graces.put("n2", Duration.ofSeconds(30));
+      graces.put("n3", Duration.ofMillis(200));
+      List<String> problems = cluster.stopAll(graces);
+
+      assertThat(problems).isEmpty();
+      for (String id : List.of("n1", "n2", "n3")) {
+        assertThat(cluster.state(id).phase()).isEqualTo(Phase.STOPPED);
+      }
+      // n1 and n2 exited by themselves (n2 was paused: continued after its SIGTERM); n3 was killed.
+      assertThat(cluster.state("n1").exitCode()).hasValue(0);
+      assertThat(cluster.state("n2").exitCode()).hasValue(0);
+      assertThat(cluster.state("n3").exitCode()).hasValue(128 + 9);
+    }
+  }
+
+  @Test
   void clockOffsetFaultMovesTheNodesWallClockAndStopRestoresIt() {
     Assumptions.assumeTrue(
         ClockFault.library().isPresent(), "libfaketime (Debian faketime) missing");

@@ -40,6 +40,11 @@ public interface Deployment extends AutoCloseable {
    */
   default void keep(java.nio.file.Path nodesDir) throws java.io.IOException {}
 
+  /** How long the node may take to exit after SIGTERM when the run tears the cluster down. */
+  default java.time.Duration stopGrace(String nodeId) {
+    return dev.faultline.testbed.run.system.SystemNodes.STOP_GRACE;
+  }
+
   /** E.g. {@code sandbox (10.77.0.0/24)} or {@code loopback (127.77.0.0/24)}, for the report. */
   String network();
 

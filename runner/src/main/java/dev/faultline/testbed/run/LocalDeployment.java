@@ -185,6 +185,11 @@ public final class LocalDeployment implements Deployment {
   }
 
   @Override
+  public Duration stopGrace(String nodeId) {
+    return system.stopGrace(nodeId);
+  }
+
+  @Override
   public String network() {
     return description;
   }

@@ -37,6 +37,7 @@ public final class NodeCommandLine implements NodeLauncher {
   private final Optional<String> bug;
   private final Optional<ClusterPki> pki;
   private final Optional<Function<String, String>> peers;
+  private final Optional<NodeClassArchive> archive;
 
   /**
    * @param program how to start this program, e.g. {@link #thisProgram()}
@@ -53,7 +54,7 @@ public final class NodeCommandLine implements NodeLauncher {
    */
   public NodeCommandLine(
       List<String> program, Path work, Optional<String> bug, Optional<ClusterPki> pki) {
-    this(program, work, bug, pki, Optional.empty());
+    this(program, work, bug, pki, Optional.empty(), Optional.empty());
   }
 
   private NodeCommandLine(
@@ -61,12 +62,14 @@ public final class NodeCommandLine implements NodeLauncher {
       Path work,
       Optional<String> bug,
       Optional<ClusterPki> pki,
-      Optional<Function<String, String>> peers) {
+      Optional<Function<String, String>> peers,
+      Optional<NodeClassArchive> archive) {
     this.program = List.copyOf(program);
     this.work = work;
     this.bug = bug;
     this.pki = pki;
     this.peers = peers;
+    this.archive = archive;
   }
 
   /**
@@ -74,14 +77,19 @@ public final class NodeCommandLine implements NodeLauncher {
    * (node id to line), e.g. {@code ProxyTopology::peersLine} to send peer traffic through proxies.
    */
   public NodeCommandLine withPeers(Function<String, String> peersLine) {
-    return new NodeCommandLine(program, work, bug, pki, Optional.of(peersLine));
+    return new NodeCommandLine(program, work, bug, pki, Optional.of(peersLine), archive);
+  }
+
+  /** The same command lines with the JVM flags of {@code classes} (use or write the archive). */
+  public NodeCommandLine withClassArchive(NodeClassArchive classes) {
+    return new NodeCommandLine(program, work, bug, pki, peers, Optional.of(classes));
   }
 
   @Override
   public NodeSpec spec(NodeAddress self, List<NodeAddress> all) {
     Path dir = work.resolve(self.id()).toAbsolutePath();
     Path data = dir.resolve("data");
-    var argv = new ArrayList<>(program);
+    var argv = new ArrayList<>(archive.map(a -> a.program(self.id(), program)).orElse(program));
     argv.addAll(
         List.of(
             "node",

@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.LockSupport;
@@ -292,13 +293,12 @@ public final class TestRun {
     state.phases.begin("teardown");
     try {
       Cluster cluster = deployment.cluster();
+      // All at once: each node's grace runs at the same time as the others'.
+      var graces = new LinkedHashMap<String, Duration>();
       for (String id : cluster.nodeIds()) {
-        try {
-          cluster.stop(id, Duration.ofSeconds(3));
-        } catch (RuntimeException e) {
-          state.healProblems.add("could not stop " + id + ": " + text(e));
-        }
+        graces.put(id, deployment.stopGrace(id));
       }
+      state.healProblems.addAll(cluster.stopAll(graces));
       cluster.collectLogs(run.nodes());
       deployment.keep(run.nodes());
     } catch (IOException | RuntimeException e) {

@@ -89,6 +89,22 @@ final class FakeCluster implements Cluster {
     log("stop " + nodeId);
   }
 
+  /** All at once: logged as one action naming each node's grace. */
+  @Override
+  public synchronized List<String> stopAll(Map<String, Duration> graces) {
+    if (allRunningWhenTornDown == null) {
+      allRunningWhenTornDown = allRunning();
+    }
+    var parts = new ArrayList<String>();
+    graces.forEach(
+        (id, grace) -> {
+          phases.put(id, Phase.STOPPED);
+          parts.add(id + " " + grace.toSeconds() + " s");
+        });
+    log("stop all: " + String.join(", ", parts));
+    return List.of();
+  }
+
   @Override
   public synchronized void kill(String nodeId) {
     if (killsBeforeFailure.getAndDecrement() <= 0) {

@@ -17,6 +17,9 @@ final class FakeDeployment implements Deployment {
   /** Nodes that never say they are ready, though their process runs. */
   volatile java.util.Set<String> neverReady = java.util.Set.of();
 
+  /** Each node's grace at teardown, where it is not the usual one. */
+  volatile java.util.Map<String, Duration> graces = java.util.Map.of();
+
   /** Runs each time readiness is asked, e.g. to let a node become ready later. */
   volatile Runnable onReadyAsked = () -> {};
 
@@ -51,6 +54,11 @@ final class FakeDeployment implements Deployment {
   @Override
   public ClientFactory clients(Duration timeout, int concurrency) {
     return clients;
+  }
+
+  @Override
+  public Duration stopGrace(String nodeId) {
+    return graces.getOrDefault(nodeId, Deployment.super.stopGrace(nodeId));
   }
 
   @Override

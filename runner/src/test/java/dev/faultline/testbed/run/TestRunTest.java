@@ -431,6 +431,20 @@ class TestRunTest {
   }
 
   @Test
+  void teardownStopsEveryNodeAtOnceEachWithItsOwnGrace() {
+    TestRun.Outcome outcome =
+        run(
+            options("kv", "partition", 5),
+            false,
+            d -> d.graces = java.util.Map.of("n1", Duration.ofSeconds(60)));
+
+    assertThat(outcome.verdict()).isEqualTo(RunVerdict.VALID);
+    List<String> actions = deployments.get(0).cluster.actions();
+    assertThat(actions).contains("stop all: n1 60 s, n2 3 s, n3 3 s");
+    assertThat(actions).noneMatch(a -> a.startsWith("stop n"));
+  }
+
+  @Test
   void moreClientsSpreadOverMoreKeysAtMostFivePerKey() {
     assertThat(TestRun.liveKeys(1)).isEqualTo(5);
     assertThat(TestRun.liveKeys(10)).isEqualTo(5);

@@ -35,6 +35,16 @@ public interface SystemNodes extends AutoCloseable {
    */
   default void keep(String nodeId, Path target) throws IOException {}
 
+  /**
+   * How long the node may take to exit after SIGTERM at the end of a run before it gets SIGKILL.
+   */
+  default Duration stopGrace(String nodeId) {
+    return STOP_GRACE;
+  }
+
+  /** The usual {@link #stopGrace}: a node that flushes and exits needs well under a second. */
+  Duration STOP_GRACE = Duration.ofSeconds(3);
+
   @Override
   default void close() {}
 }

@@ -11,6 +11,7 @@ import dev.faultline.testbed.plan.FaultKind;
 import dev.faultline.testbed.run.BuildInfo;
 import dev.faultline.testbed.run.ClientHomes;
 import dev.faultline.testbed.run.HttpLeaderProbe;
+import dev.faultline.testbed.run.NodeClassArchive;
 import dev.faultline.testbed.run.NodeCommandLine;
 import dev.faultline.testbed.run.system.NodeContext;
 import dev.faultline.testbed.run.system.OptionSchema;
@@ -18,6 +19,7 @@ import dev.faultline.testbed.run.system.SystemBase;
 import dev.faultline.testbed.run.system.SystemNodes;
 import dev.faultline.testbed.run.system.SystemSpec;
 import dev.faultline.workloads.client.ClientFactory;
+import dev.faultline.workloads.client.HttpKvPort;
 import dev.faultline.workloads.client.KvClientPort;
 import dev.faultline.workloads.client.PortClient;
 import dev.faultline.workloads.client.Protocol;
@@ -61,15 +63,22 @@ public final class FaultlineSystem extends SystemBase {
   }
 
   /**
-   * Nodes started as {@link NodeCommandLine}s, probed over {@code GET /v1/cluster} and reached
-   * through the api module's client.
+   * Nodes started as {@link NodeCommandLine}s (from the {@link NodeClassArchive} when there is
+   * one), probed over {@code GET /v1/cluster} and reached through {@link HttpKvPort} (plaintext
+   * HTTP) or the api module's client (TLS, gRPC).
    */
   private static final class Nodes implements SystemNodes {
     private final NodeContext context;
     private final HttpLeaderProbe probe;
+    private final Optional<NodeClassArchive> classes;
 
     Nodes(NodeContext context) {
       this.context = context;
+      this.classes =
+          context.nodes().isEmpty()
+              ? Optional.empty()
+              : NodeClassArchive.open(
+                  context.program(), NodeClassArchive.defaultDir(), context.nodes().get(0).id());
       Optional<ClusterPki> pki = context.pki();
       this.probe =
           new HttpLeaderProbe(
@@ -84,9 +93,26 @@ public final class FaultlineSystem extends SystemBase {
       NodeCommandLine launcher =
           new NodeCommandLine(
               context.program(), context.work(), context.options().bug(), context.pki());
+      if (classes.isPresent()) {
+        launcher = launcher.withClassArchive(classes.get());
+      }
       return context.peersLine().isPresent()
           ? launcher.withPeers(context.peersLine().get())
           : launcher;
+    }
+
+    /** The node that writes the class archive gets the time to write it. */
+    @Override
+    public Duration stopGrace(String nodeId) {
+      return classes.isPresent() && classes.get().trains(nodeId)
+          ? NodeClassArchive.TRAINER_GRACE
+          : STOP_GRACE;
+    }
+
+    /** After the nodes stopped: the trainer's archive, checked, for the next runs. */
+    @Override
+    public void close() {
+      classes.ifPresent(NodeClassArchive::install);
     }
 
     @Override
@@ -128,6 +154,17 @@ public final class FaultlineSystem extends SystemBase {
                 .withSessions(true);
         if (tls.isPresent()) {
           options = options.withTls(tls.get()).withToken(pki.get().writeToken());
+        }
+        if (wire == Protocol.HTTP && tls.isEmpty()) {
+          // The same rules as KvClient.http, without java.net.http's threads: half the CPU of a
+          // run went to the clients before.
+          return new PortClient(
+              new HttpKvPort(
+                  List.of(home.hostPort(port)),
+                  byEndpoint,
+                  timeout,
+                  timeout.multipliedBy(3),
+                  true));
         }
         KvClient client = wire == Protocol.HTTP ? KvClient.http(options) : KvClient.grpc(options);
         return new PortClient(new KvClientPort(client, byEndpoint));
