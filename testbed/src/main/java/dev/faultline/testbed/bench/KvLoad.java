@@ -1,5 +1,6 @@
 package dev.faultline.testbed.bench;
 
+import dev.faultline.workloads.client.HttpConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -385,7 +386,7 @@ public final class KvLoad {
       Thread t =
           new Thread(
               () -> {
-                try (HttpConnection c = new HttpConnection(leader, timeout)) {
+                try (HttpConnection c = new HttpConnection(leader, Duration.ofMillis(timeout))) {
                   for (int k = first; k < n; k += threads) {
                     HttpConnection.Response r = protocol.put(c, keyNames.get(k), value);
                     if (!protocol.ok(r)) {
@@ -415,7 +416,7 @@ public final class KvLoad {
   private void work(KvProtocol protocol, URI leader, int timeout, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int step = 0;
-    try (HttpConnection c = new HttpConnection(leader, timeout)) {
+    try (HttpConnection c = new HttpConnection(leader, Duration.ofMillis(timeout))) {
       while (!stop) {
         Op op = options.mix().op(step++);
         String key = keyNames.get(random.nextInt(options.keys()));

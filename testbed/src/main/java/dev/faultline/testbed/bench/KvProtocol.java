@@ -2,9 +2,11 @@ package dev.faultline.testbed.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.faultline.workloads.client.HttpConnection;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 
@@ -42,7 +44,7 @@ sealed interface KvProtocol permits KvProtocol.Faultline, KvProtocol.Etcd {
     public URI leader(List<URI> targets, int timeoutMillis) throws IOException {
       IOException last = null;
       for (URI t : targets) {
-        try (HttpConnection c = new HttpConnection(t, timeoutMillis)) {
+        try (HttpConnection c = new HttpConnection(t, Duration.ofMillis(timeoutMillis))) {
           HttpConnection.Response r = c.exchange("GET", "/v1/cluster", null, null);
           JsonNode cluster = JSON.readTree(r.body());
           String leader = cluster.path("leaderId").asText(null);
@@ -91,7 +93,7 @@ sealed interface KvProtocol permits KvProtocol.Faultline, KvProtocol.Etcd {
     public URI leader(List<URI> targets, int timeoutMillis) throws IOException {
       IOException last = null;
       for (URI t : targets) {
-        try (HttpConnection c = new HttpConnection(t, timeoutMillis)) {
+        try (HttpConnection c = new HttpConnection(t, Duration.ofMillis(timeoutMillis))) {
           HttpConnection.Response r =
               c.exchange(
                   "POST",

@@ -4,14 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.faultline.api.http.KeyPath;
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
-import java.io.ByteArrayOutputStream;
+import dev.faultline.workloads.client.HttpConnection.Response;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +42,7 @@ public final class HttpKvPort implements KvPort {
   private final Duration totalTimeout;
   private final boolean sessions;
   private final long clientId;
-  private final Map<String, Connection> connections = new HashMap<>();
+  private final Map<String, HttpConnection> connections = new HashMap<>();
   private long seq;
   private int next;
   private String leader;
@@ -237,11 +231,26 @@ public final class HttpKvPort implements KvPort {
         path = path + "/cas";
       }
     }
-    Connection c = connections.computeIfAbsent(endpoint, Connection::new);
+    HttpConnection c = connections.computeIfAbsent(endpoint, this::connect);
+    String session =
+        req.seq() == 0
+            ? null
+            : "X-Client-Id: "
+                + Long.toUnsignedString(clientId)
+                + "\r\nX-Request-Seq: "
+                + Long.toUnsignedString(req.seq())
+                + "\r\n";
     Response r;
     try {
-      r = c.exchange(method, path, req, timeout);
-    } catch (NotConnected e) {
+      r =
+          c.exchange(
+              method,
+              path,
+              req.kind() == Kind.CAS ? "application/json" : null,
+              req.body(),
+              session,
+              timeout);
+    } catch (HttpConnection.NotConnected e) {
       return new Retryable("cannot connect to " + url(endpoint) + ": " + e.getMessage());
     } catch (SocketTimeoutException e) {
       return new Unknown(
@@ -250,6 +259,12 @@ public final class HttpKvPort implements KvPort {
       return new Unknown("connection to " + url(endpoint) + " lost: " + e);
     }
     return interpret(endpoint, req, r);
+  }
+
+  private HttpConnection connect(String endpoint) {
+    int colon = endpoint.lastIndexOf(':');
+    return new HttpConnection(
+        endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)), callTimeout);
   }
 
   /** The api client's reading of an answer, status by status. */
@@ -320,165 +335,7 @@ public final class HttpKvPort implements KvPort {
 
   @Override
   public void close() {
-    connections.values().forEach(Connection::close);
+    connections.values().forEach(HttpConnection::close);
     connections.clear();
-  }
-
-  private record Response(int status, String location, byte[] body) {}
-
-  /** A connection that could not be opened (refused, timed out, no route): nothing was sent. */
-  private static final class NotConnected extends IOException {
-    NotConnected(IOException cause) {
-      super(cause.toString(), cause);
-    }
-  }
-
-  /** One keep-alive HTTP/1.1 connection to one node, opened on first use and after a failure. */
-  private final class Connection {
-    private final String host;
-    private final int port;
-    private Socket socket;
-    private InputStream in;
-    private OutputStream out;
-
-    Connection(String endpoint) {
-      int colon = endpoint.lastIndexOf(':');
-      this.host = endpoint.substring(0, colon);
-      this.port = Integer.parseInt(endpoint.substring(colon + 1));
-    }
-
-    Response exchange(String method, String path, Request req, Duration timeout)
-        throws IOException {
-      int millis = (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis()));
-      if (socket == null) {
-        var s = new Socket();
-        try {
-          s.setTcpNoDelay(true);
-          s.connect(new InetSocketAddress(host, port), millis);
-        } catch (IOException e) {
-          s.close();
-          throw new NotConnected(e);
-        }
-        socket = s;
-        in = new BufferedInputStream(s.getInputStream(), 8192);
-        out = new BufferedOutputStream(s.getOutputStream(), 8192);
-      }
-      try {
-        socket.setSoTimeout(millis);
-        StringBuilder head = new StringBuilder(192);
-        head.append(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ");
-        head.append(host).append(':').append(port).append("\r\n");
-        if (req.body() != null) {
-          if (req.kind() == Kind.CAS) {
-            head.append("Content-Type: application/json\r\n");
-          }
-          head.append("Content-Length: ").append(req.body().length).append("\r\n");
-        } else if (!method.equals("GET")) {
-          head.append("Content-Length: 0\r\n");
-        }
-        if (req.seq() != 0) {
-          head.append("X-Client-Id: ").append(Long.toUnsignedString(clientId)).append("\r\n");
-          head.append("X-Request-Seq: ").append(Long.toUnsignedString(req.seq())).append("\r\n");
-        }
-        head.append("\r\n");
-        out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        if (req.body() != null) {
-          out.write(req.body());
-        }
-        out.flush();
-        return read();
-      } catch (IOException | RuntimeException e) {
-        close();
-        throw e;
-      }
-    }
-
-    private Response read() throws IOException {
-      String status = line();
-      if (!status.startsWith("HTTP/1.") || status.length() < 12) {
-        throw new IOException("not an HTTP response: " + status);
-      }
-      int code = Integer.parseInt(status.substring(9, 12));
-      long length = -1;
-      boolean chunked = false;
-      boolean closeAfter = status.startsWith("HTTP/1.0");
-      String location = null;
-      for (String h = line(); !h.isEmpty(); h = line()) {
-        int colon = h.indexOf(':');
-        if (colon < 0) {
-          continue;
-        }
-        String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = h.substring(colon + 1).trim();
-        switch (name) {
-          case "content-length" -> length = Long.parseLong(value);
-          case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
-          case "connection" -> closeAfter = value.equalsIgnoreCase("close");
-          case "location" -> location = value;
-          default -> {}
-        }
-      }
-      byte[] body;
-      if (code == 204 || code == 304 || code < 200) {
-        // No body, whatever the headers say (RFC 9112, section 6.3).
-        body = new byte[0];
-      } else if (chunked) {
-        var buf = new ByteArrayOutputStream();
-        while (true) {
-          String size = line();
-          int semi = size.indexOf(';');
-          int n = Integer.parseInt((semi < 0 ? size : size.substring(0, semi)).trim(), 16);
-          if (n == 0) {
-            while (!line().isEmpty()) {
-              // Trailers, unused.
-            }
-            break;
-          }
-          buf.write(in.readNBytes(n));
-          line();
-        }
-        body = buf.toByteArray();
-      } else if (length >= 0) {
-        body = in.readNBytes((int) length);
-        if (body.length < length) {
-          throw new IOException("connection closed in the middle of an answer");
-        }
-      } else {
-        body = in.readAllBytes();
-        closeAfter = true;
-      }
-      if (closeAfter) {
-        close();
-      }
-      return new Response(code, location, body);
-    }
-
-    private String line() throws IOException {
-      var sb = new StringBuilder(64);
-      while (true) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("connection closed by " + host + ":" + port);
-        }
-        if (b == '\n') {
-          int n = sb.length();
-          return n > 0 && sb.charAt(n - 1) == '\r' ? sb.substring(0, n - 1) : sb.toString();
-        }
-        sb.append((char) b);
-      }
-    }
-
-    void close() {
-      if (socket != null) {
-        try {
-          socket.close();
-        } catch (IOException ignored) {
-          // Closing a broken connection.
-        }
-      }
-      socket = null;
-      in = null;
-      out = null;
-    }
   }
 }
