@@ -18,12 +18,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code faultline cluster up --tls} from the packaged jar: reachable only with the CA and a token.
  */
+@Order(8)
 class SecureClusterCommandIT {
 
   @TempDir Path dir;
