@@ -49,7 +49,7 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * nor pullable.
  */
 @Order(2)
-// One container IT at a time (see DockerTestCommandIT).
+// The Docker engine to itself (see DockerTestCommandIT).
 @ResourceLock(DockerPortShares.ENGINE)
 class ComposeClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();

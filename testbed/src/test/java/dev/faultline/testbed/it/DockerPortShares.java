@@ -5,18 +5,18 @@ import java.util.Optional;
 
 /**
  * Where the container ITs publish their ports: disjoint shares of {@code FAULTLINE_DOCKER_PORTS},
- * each one third of the range's upper half, and the lock that lets one container IT run at a time.
- * The ITs run in parallel (see the parent pom), and a port is only checked free, then published by
- * Docker seconds later: from the lower half of the range {@code .ci/run} sets, a container IT could
- * take a fixed loopback port that an IT running meanwhile binds a moment after (BenchCommandIT's
- * Raft ports from 20000, the local Toxiproxy runs' proxies from 20101), and two runs from one range
- * could take the same port. Without the variable the system hands out the ports, and shares are not
- * needed.
+ * each one third of the range's upper half, and the lock on the Docker engine: ComposeClusterIT has
+ * it to itself, the two runs of DockerTestCommandIT share it. The ITs run in parallel (see the
+ * parent pom), and a port is only checked free, then published by Docker seconds later: from the
+ * lower half of the range {@code .ci/run} sets, a container IT could take a fixed loopback port
+ * that an IT running meanwhile binds a moment after (BenchCommandIT's Raft ports from 20000, the
+ * local Toxiproxy runs' proxies from 20101), and two runs from one range could take the same port.
+ * Without the variable the system hands out the ports, and shares are not needed.
  */
 final class DockerPortShares {
   static final int SHARES = 3;
 
-  /** The lock the container ITs hold, so that one runs at a time. */
+  /** The lock the container ITs hold on the engine. */
   static final String ENGINE = "Docker engine";
 
   /** ComposeClusterIT's share. */

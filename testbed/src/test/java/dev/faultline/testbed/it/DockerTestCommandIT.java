@@ -15,6 +15,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
@@ -24,9 +25,9 @@ import org.junit.jupiter.api.parallel.ResourceLock;
  * Docker engine answers.
  */
 @Order(1)
-// One container IT at a time: three clusters of containers at once on two busy cores took over
-// 90 s to start a node (load 84) and failed; ComposeClusterIT holds the same lock.
-@ResourceLock(DockerPortShares.ENGINE)
+// Its two runs share the Docker engine with each other, not with ComposeClusterIT: three
+// clusters of containers at once on two busy cores (load 84) took over 90 s to start a node.
+@ResourceLock(value = DockerPortShares.ENGINE, mode = ResourceAccessMode.READ)
 class DockerTestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,25 +52,22 @@ class DockerTestCommandIT {
 
   @Test
   void staleReadsUnderLeaderPartitionsOfADockerClusterAreInvalid() throws Exception {
-    // As TestCommandIT's stale-read run: a client bound to the deposed leader reads from it at once
-    // but waits out a timeout on every write, so a window yields only a few stale reads; twelve
-    // clients and seed 17's three windows in 30 s (6 s intervals) find them where five clients in
-    // 60 s of 5 s intervals (seed 43) were needed before.
+    // 60 s: on a loaded machine 30 s of it (seed 43) found no stale read, and neither did 30 s with
+    // TestCommandIT's pacing (twelve clients, seed 17's three windows of 6 s intervals).
     JsonNode results =
         run(
             1,
-            30,
+            60,
             DockerPortShares.DOCKER_STALE_READ,
-            List.of("--interval", "6", "--concurrency", "12"),
+            List.of("--interval", "5", "--concurrency", "5"),
             "--bug",
             "stale-read",
             "--nemesis",
             "partition-leader",
             "--seed",
-            "17");
+            "43");
     assertThat(results.path("verdict").asText()).isEqualTo("invalid");
     assertThat(results.path("network").asText()).startsWith("docker");
-    assertThat(results.path("availability").path("windows")).hasSize(3);
   }
 
   /**
