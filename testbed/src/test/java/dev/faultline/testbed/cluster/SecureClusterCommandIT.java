@@ -101,7 +101,7 @@ class SecureClusterCommandIT {
       // status gives each node 2 s to answer; a node starved of CPU that long (a machine at load
       // 25-40 did it) is asked again, for at most 90 s: a status that never succeeds still fails.
       Run status = faultline("cluster", "status", "--data", data.toString());
-      long asking = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
+      long asking = System.nanoTime() + Duration.ofSeconds(90).toNanos();
       while (status.code() != 0 && System.nanoTime() < asking) {
         status = faultline("cluster", "status", "--data", data.toString());
       }
