@@ -11,10 +11,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code faultline bench} without a target, from the packaged jar: it cleans up after itself. */
+@Order(12)
 class BenchCommandIT {
   @TempDir Path tmp;
 

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * line: it must not linger alive-but-dead. It learns from the leader that it lost entries it had
  * acknowledged, says so in one line, and its process exits; the others keep serving.
  */
+@Order(11)
 class LostStateIT {
 
   @TempDir Path dir;

@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The project's docker-compose.yml, up for real: three nodes, Toxiproxy on every peer link and
@@ -41,10 +43,14 @@ import org.junit.jupiter.api.io.TempDir;
  * Prometheus has every node's target up and every query of the Grafana dashboard returns data on
  * it, and cutting the leader's links in Toxiproxy (toxiproxy-java) costs it its leadership until
  * the links are back. The file is run as it is, with only its host ports moved (to free ports of
- * {@code FAULTLINE_DOCKER_PORTS} when set) and bound to loopback, and a short snapshot interval so
- * that the snapshot panels have something to show. Skips when docker-compose or a Docker engine is
- * missing, or the images of the stack are neither present nor pullable.
+ * its share of {@code FAULTLINE_DOCKER_PORTS} when set, see {@link DockerPortShares}) and bound to
+ * loopback, and a short snapshot interval so that the snapshot panels have something to show. Skips
+ * when docker-compose or a Docker engine is missing, or the images of the stack are neither present
+ * nor pullable.
  */
+@Order(2)
+// The Docker engine to itself (see DockerTestCommandIT).
+@ResourceLock(DockerPortShares.ENGINE)
 class ComposeClusterIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PROJECT = "faultline-it-" + ProcessHandle.current().pid();
@@ -197,7 +203,7 @@ class ComposeClusterIT {
   /** docker-compose.yml with its host ports moved to free loopback ports. */
   private Path writeComposeFile() throws Exception {
     String text = Files.readString(root.resolve("docker-compose.yml"));
-    HostPorts ports = HostPorts.fromEnvironment();
+    HostPorts ports = DockerPortShares.hostPorts(DockerPortShares.COMPOSE);
     Matcher m = PORT.matcher(text);
     StringBuilder out = new StringBuilder();
     while (m.find()) {

@@ -6,11 +6,17 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.faultline.nemesis.docker.DockerCluster;
+import dev.faultline.nemesis.docker.HostPorts;
 import dev.faultline.testbed.DockerEngine;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceAccessMode;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code faultline test --cluster docker} end to end: three node containers built from the
@@ -18,6 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  * be valid, and with the stale-read bug under leader partitions it must be invalid. Skips when no
  * Docker engine answers.
  */
+@Order(1)
+// Its two runs share the Docker engine with each other, not with ComposeClusterIT: three
+// clusters of containers at once on two busy cores (load 84) took over 90 s to start a node.
+@ResourceLock(value = DockerPortShares.ENGINE, mode = ResourceAccessMode.READ)
 class DockerTestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,7 +35,16 @@ class DockerTestCommandIT {
 
   @Test
   void crashesPausesPartitionsAndLatencyOfADockerClusterAreValid() throws Exception {
-    JsonNode results = run(0, 30, "--nemesis", "kill,partition,pause,latency", "--seed", "41");
+    JsonNode results =
+        run(
+            0,
+            30,
+            DockerPortShares.DOCKER_VALID,
+            List.of("--interval", "5", "--concurrency", "5"),
+            "--nemesis",
+            "kill,partition,pause,latency",
+            "--seed",
+            "41");
     assertThat(results.path("verdict").asText()).isEqualTo("valid");
     assertThat(results.path("network").asText()).startsWith("docker");
     assertThat(results.path("faults").size()).isPositive();
@@ -33,17 +52,31 @@ class DockerTestCommandIT {
 
   @Test
   void staleReadsUnderLeaderPartitionsOfADockerClusterAreInvalid() throws Exception {
+    // 60 s: on a loaded machine 30 s of it (seed 43) found no stale read, and neither did 30 s with
+    // TestCommandIT's pacing (twelve clients, seed 17's three windows of 6 s intervals).
     JsonNode results =
-        run(1, 60, "--bug", "stale-read", "--nemesis", "partition-leader", "--seed", "43");
+        run(
+            1,
+            60,
+            DockerPortShares.DOCKER_STALE_READ,
+            List.of("--interval", "5", "--concurrency", "5"),
+            "--bug",
+            "stale-read",
+            "--nemesis",
+            "partition-leader",
+            "--seed",
+            "43");
     assertThat(results.path("verdict").asText()).isEqualTo("invalid");
     assertThat(results.path("network").asText()).startsWith("docker");
   }
 
   /**
-   * One run of {@code seconds} on three containers; {@code expectedCode} is the CLI's exit code.
-   * The stale-read run takes 60 s: on a loaded machine 30 s of it (seed 43) found no stale read.
+   * One run of {@code seconds} on three containers, publishing its ports from {@code portShare} of
+   * {@link DockerPortShares}; {@code expectedCode} is the CLI's exit code.
    */
-  private JsonNode run(int expectedCode, int seconds, String... extra) throws Exception {
+  private JsonNode run(
+      int expectedCode, int seconds, int portShare, List<String> pacing, String... extra)
+      throws Exception {
     // The socket is asked first: Testcontainers takes many seconds to conclude there is no engine.
     Optional<String> engine =
         DockerEngine.absence(System.getenv(), Path.of(System.getProperty("user.home")));
@@ -67,16 +100,17 @@ class DockerTestCommandIT {
                 "3",
                 "--time-limit",
                 "" + seconds,
-                "--interval",
-                "5",
                 // A restarted container takes its JVM's start-up time to rejoin.
                 "--recovery-wait",
-                "45",
-                "--concurrency",
-                "5"));
+                "45"));
+    args.addAll(pacing);
     args.addAll(java.util.List.of(extra));
+    Map<String, String> env =
+        DockerPortShares.share(portShare)
+            .map(share -> Map.of(HostPorts.RANGE_VARIABLE, share))
+            .orElse(Map.of());
     // The first run builds the image, which takes minutes; later runs use Docker's cache.
-    FaultlineJar.Result r = jar.run(root, 900, args.toArray(String[]::new));
+    FaultlineJar.Result r = jar.run(root, 900, env, args.toArray(String[]::new));
 
     assertThat(r.code()).as(r.output()).isEqualTo(expectedCode);
     return JSON.readTree(store.resolve("latest").resolve("results.json").toFile());

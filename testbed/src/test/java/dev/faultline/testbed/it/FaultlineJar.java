@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,12 @@ import java.util.concurrent.TimeUnit;
 final class FaultlineJar {
   /** Exit code and output of one command. */
   record Result(int code, String output) {}
+
+  /**
+   * {@link #unusable()} per jar, asked once per JVM: the ITs run in one JVM, and each answer costs
+   * a JVM start of its own.
+   */
+  private static final Map<Path, Optional<String>> UNUSABLE = new ConcurrentHashMap<>();
 
   private final Path jar;
 
@@ -38,6 +46,15 @@ final class FaultlineJar {
 
   /** Why this jar cannot run a cluster, or empty when it can. */
   Optional<String> unusable() throws Exception {
+    Optional<String> known = UNUSABLE.get(jar);
+    if (known == null) {
+      known = probe();
+      UNUSABLE.put(jar, known);
+    }
+    return known;
+  }
+
+  private Optional<String> probe() throws Exception {
     if (!Files.isRegularFile(jar)) {
       return Optional.of("no jar at " + jar + ": run mvn verify (the jar is made in package)");
     }
@@ -50,6 +67,12 @@ final class FaultlineJar {
   }
 
   Result run(Path dir, long boundSeconds, String... args) throws Exception {
+    return run(dir, boundSeconds, Map.of(), args);
+  }
+
+  /** As {@link #run(Path, long, String...)}, with {@code env} added to this JVM's environment. */
+  Result run(Path dir, long boundSeconds, Map<String, String> env, String... args)
+      throws Exception {
     var argv =
         new ArrayList<>(
             List.of(
@@ -59,12 +82,13 @@ final class FaultlineJar {
     argv.addAll(List.of(args));
     Path log = Files.createTempFile("faultline-it", ".log");
     try {
-      Process p =
+      ProcessBuilder builder =
           new ProcessBuilder(argv)
               .directory(dir.toFile())
               .redirectErrorStream(true)
-              .redirectOutput(log.toFile())
-              .start();
+              .redirectOutput(log.toFile());
+      builder.environment().putAll(env);
+      Process p = builder.start();
       if (!p.waitFor(boundSeconds, TimeUnit.SECONDS)) {
         p.destroy();
         if (!p.waitFor(20, TimeUnit.SECONDS)) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * be installed here is skipped with the run's own one-line reason. The long matrix is {@code
  * ci/campaign.sh -m systems}.
  */
+@Order(4)
 class SystemsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   // A bound against a hung run, generous for a heavily loaded machine (see TestCommandIT).

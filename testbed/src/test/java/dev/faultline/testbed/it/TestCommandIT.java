@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * deliberate stale-read bug that must be found invalid. Runs in {@code mvn verify} (failsafe),
  * after the jar is packaged.
  */
+@Order(5)
 class TestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
   // A bound against a hung run, not a speed target: under a load of 45 on two cores the nodes'

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * bearer tokens (on 10.77.0.x a plaintext node would refuse to start), clients over HTTPS with a
  * write token, partitions and crashes; the run must be valid.
  */
+@Order(7)
 class TlsTestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -16,8 +16,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code faultline test --net toxiproxy} end to end against a real {@code toxiproxy-server} this
@@ -28,6 +30,9 @@ import org.junit.jupiter.api.io.TempDir;
  * link). Skips when no {@code toxiproxy-server} is found: {@code FAULTLINE_TOXIPROXY_SERVER}, the
  * PATH, or the static build beside the project in {@code ../shared/tools/toxiproxy/}.
  */
+@Order(3)
+// Both runs put their proxies on the same fixed loopback ports (from 20101): one at a time.
+@ResourceLock("local Toxiproxy proxy ports")
 class ToxiproxyTestCommandIT {
   private static final ObjectMapper JSON = new ObjectMapper();
 
