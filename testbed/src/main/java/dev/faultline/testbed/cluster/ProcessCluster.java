@@ -124,7 +124,9 @@ public final class ProcessCluster implements AutoCloseable {
   private ProcessCluster(Path dir, ClusterState state) throws IOException {
     this.dir = dir;
     this.state = state;
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1));
+    // 3 s to connect: a status is a fresh JVM, and its first TLS handshakes, cold, took over 1 s on
+    // a loaded machine, so live nodes showed as "no answer".
+    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
     boolean tls = !state.nodes().isEmpty() && state.nodes().get(0).argv().contains("--tls-cert");
     if (tls) {
       // A --tls cluster: its CA and admin token are in the cluster directory.
