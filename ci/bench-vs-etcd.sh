@@ -12,10 +12,15 @@
 # each of Faultline's one-client runs where its requests spent their time (ci/stages.py).
 # Everything started here is stopped on exit, by pid.
 #
-# Each measurement follows a warm-up under the same load (not counted), 30 s by default: a fresh
-# JVM spends much of its first seconds compiling (C2 took about 38% of this 2-core machine's CPU in
-# the first 20 s of a PUT load), so a short warm-up measures the compiler rather than the store.
-# Both systems get the same warm-up.
+# Each measurement follows a warm-up under the same load (not counted), 30 s by default. Before the
+# first one, both clusters settle under a mixed load (put, get, delete; HTTP, then gRPC), in rounds
+# of SETTLE_ROUND: a fresh JVM spends its first minute or more compiling (a leader's C2 compiler
+# threads took 27-45% of its CPU 20-60 s into a first PUT load), so without it the first
+# measurement, HTTP PUT, measured the compiler rather than the store, and the later ones ran on code
+# the earlier had compiled. Faultline settles until its nodes' JIT compilations, summed, took under
+# 10% of a round's time (jstat's compile time; at most SETTLE_ROUNDS rounds); etcd then runs as many rounds of the same
+# load, so both systems hold the same history when measured. Each Faultline measurement also says
+# how much CPU its nodes' compilers took during it.
 #
 # Environment:
 #   FAULTLINE_JAR   default testbed/target/faultline.jar
@@ -23,6 +28,7 @@
 #   IN_FLIGHT       operations in flight (64; CONCURRENCY is read too, for older callers)
 #   HIGH_IN_FLIGHT  a second table at this many in flight (unset: none), e.g. 256
 #   ONE_DURATION, ONE_WARMUP   the one-client measurements (10s each; the servers are warm by then)
+#   SETTLE_ROUND    one round of the settling load (20s); SETTLE_ROUNDS at most this many (8; 0: none)
 #   CHANNELS        gRPC channels the load shares (1, the same for both systems)
 #   DATA_DIR        where both clusters keep their data (default: $TMPDIR or /tmp), e.g. a slow disk
 #   SLOW_DISK_MS    put both clusters' data (and the fsync probe) on a slowed disk, torn down at exit:
@@ -41,6 +47,8 @@ high=${HIGH_IN_FLIGHT:-}
 one_duration=${ONE_DURATION:-10s}
 one_warmup=${ONE_WARMUP:-10s}
 channels=${CHANNELS:-1}
+settle_round=${SETTLE_ROUND:-20s}
+settle_rounds=${SETTLE_ROUNDS:-8}
 data_dir=${DATA_DIR:-${TMPDIR:-/tmp}}
 slow_ms=${SLOW_DISK_MS:-}
 etcd_base=${ETCD_BASE_PORT:-23790}
@@ -59,7 +67,8 @@ seconds() {
     *) echo "$1" ;;
   esac
 }
-for d in "$duration" "$warmup" "$one_duration" "$one_warmup"; do
+[[ $settle_rounds =~ ^[0-9]+$ ]] || die "SETTLE_ROUNDS=$settle_rounds: write a whole number"
+for d in "$duration" "$warmup" "$one_duration" "$one_warmup" "$settle_round"; do
   [[ $d =~ ^[0-9]+[sm]?$ ]] || die "duration '$d': write N, Ns or Nm (e.g. 30s)"
 done
 [[ $in_flight =~ ^[1-9][0-9]*$ ]] || die "IN_FLIGHT=$in_flight: write a positive number"
@@ -215,10 +224,42 @@ targets() {
   done
 }
 
+# The Faultline nodes' pids, from the cluster's file.
+node_pids() {
+  python3 -c 'import json, sys
+print(" ".join(str(n["pid"]) for n in json.load(open(sys.argv[1]))["nodes"]))' \
+    "$work/faultline/cluster.json"
+}
+
+# Seconds the Faultline nodes have spent compiling so far, summed over the nodes (jstat's compile
+# time: each JIT compilation counted for as long as it took).
+compile_seconds() {
+  local pid t total=0
+  for pid in $(node_pids); do
+    t=$(jstat -compiler "$pid" 2>/dev/null | awk 'NR == 2 { print $4 }')
+    total=$(awk -v a="$total" -v b="${t:-0}" 'BEGIN { print a + b }')
+  done
+  echo "$total"
+}
+
+# settle_round SYSTEM: one round of the settling load, half of SETTLE_ROUND over HTTP, half over gRPC.
+settle_round() {
+  local half=$(($(seconds "$settle_round") / 2)) protocol
+  for protocol in http grpc; do
+    # shellcheck disable=SC2046 # the target list is meant to split into words
+    timeout --kill-after=10 $((half + 120)) java -jar "$jar" bench --system "$1" \
+      --protocol "$protocol" $(targets "$1" "$protocol") --mix put-get-delete \
+      --in-flight "$in_flight" --channels "$channels" --duration "${half}s" --warmup 0s \
+      >>"$work/settle.txt" 2>&1 || echo "  ($1 settling load over $protocol failed; see settle.txt)"
+  done
+}
+
 run() { # system protocol mix in-flight duration warmup
   local system=$1 protocol=$2 mix=$3 n=$4 dur=$5 warm=$6
   local bound=$(($(seconds "$dur") + $(seconds "$warm") + 180))
+  local compiled=
   echo "== $system $protocol $mix, $n in flight"
+  [[ $system == faultline ]] && compiled=$(compile_seconds)
   # One failed measurement (e.g. a leader lost under load) is reported and shows as missing in the
   # summary; the others still run.
   # shellcheck disable=SC2046 # the target list is meant to split into words
@@ -235,6 +276,10 @@ run() { # system protocol mix in-flight duration warmup
       "$work"/metrics-before-{1,2,3} "$work"/metrics-after-{1,2,3} 2>&1 |
       tee -a "$work/stages.txt" || true
   fi
+  if [[ -n $compiled ]]; then
+    awk -v a="$compiled" -v b="$(compile_seconds)" \
+      'BEGIN { printf "  JIT: the nodes compiled for %.1f s in all during this warm-up and measurement\n", b - a }'
+  fi
 }
 
 # scrape WHEN: every Faultline node's /metrics into $work/metrics-WHEN-<node>; a one-client run's
@@ -246,6 +291,24 @@ scrape() {
       : >"$work/metrics-$1-$i"
   done
 }
+
+rounds=0
+if ((settle_rounds > 0)); then
+  echo "== settling: put, get and delete over HTTP then gRPC, $in_flight in flight, in rounds of $settle_round"
+  while ((rounds < settle_rounds)); do
+    before=$(compile_seconds)
+    started=$SECONDS
+    settle_round faultline
+    rounds=$((rounds + 1))
+    took=$((SECONDS - started))
+    compiled=$(awk -v a="$before" -v b="$(compile_seconds)" 'BEGIN { printf "%.1f", b - a }')
+    busy=$(awk -v c="$compiled" -v t="$took" 'BEGIN { printf "%.1f", 100 * c / (t > 0 ? t : 1) }')
+    echo "  faultline round $rounds: the nodes compiled for $compiled s in this ${took} s round (${busy}%)"
+    awk -v b="$busy" 'BEGIN { exit !(b < 10) }' && break
+  done
+  echo "  etcd: $rounds round(s) of the same load, so both hold the same history"
+  for _ in $(seq 1 "$rounds"); do settle_round etcd; done
+fi
 
 for n in "$in_flight" ${high:+"$high"}; do
   for protocol in http grpc; do
