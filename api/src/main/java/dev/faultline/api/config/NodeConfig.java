@@ -3,6 +3,7 @@ package dev.faultline.api.config;
 import dev.faultline.api.Limits;
 import dev.faultline.api.NodeAddress;
 import dev.faultline.api.grpc.GrpcTransport;
+import dev.faultline.store.wal.WalOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -94,6 +95,28 @@ public record NodeConfig(
         maxGrpcMessageBytes,
         ">= max-value-bytes + max-key-bytes + 1024");
     check(maxPeerMessageBytes >= 4096, "max-peer-message-bytes", maxPeerMessageBytes, ">= 4096");
+    // Every write must fit one log entry, and one entry one message to a follower; a larger one
+    // would stop the node's Raft loop, or never replicate and stall every write after it.
+    long largest = largestCommandBytes(maxKeyBytes, maxValueBytes);
+    check(
+        largest <= MAX_ENTRY_BYTES,
+        "max-value-bytes",
+        maxValueBytes,
+        "at most "
+            + (MAX_ENTRY_BYTES - COMMAND_OVERHEAD - maxKeyBytes) / 2
+            + " with max-key-bytes "
+            + maxKeyBytes
+            + " (a compare-and-set carries two values, and it must fit one log entry of "
+            + MAX_ENTRY_BYTES
+            + " bytes)");
+    check(
+        maxPeerMessageBytes >= largest + PEER_MESSAGE_OVERHEAD,
+        "max-peer-message-bytes",
+        maxPeerMessageBytes,
+        ">= "
+            + (largest + PEER_MESSAGE_OVERHEAD)
+            + ", so that a follower can be sent the largest write (a compare-and-set of two"
+            + " max-value-bytes values and a max-key-bytes key)");
     check(peerQueueCapacity >= 1, "peer-queue-capacity", peerQueueCapacity, ">= 1");
     int tlsFiles = (tlsCert != null ? 1 : 0) + (tlsKey != null ? 1 : 0) + (tlsCa != null ? 1 : 0);
     if (tlsFiles != 0 && tlsFiles != 3) {
@@ -149,6 +172,20 @@ public record NodeConfig(
     if (peers.stream().map(NodeAddress::id).distinct().count() != peers.size()) {
       throw new ConfigException("option 'peers' names a node twice: give each id once");
     }
+  }
+
+  /** The largest log entry a node writes: the write-ahead log refuses larger ones. */
+  static final long MAX_ENTRY_BYTES = WalOptions.DEFAULT.maxEntryBytes();
+
+  /** What an encoded command holds besides its key and values (op, session, lengths), and more. */
+  static final long COMMAND_OVERHEAD = 1024;
+
+  /** What a message to a peer holds besides one entry: its envelope and AppendEntries fields. */
+  static final long PEER_MESSAGE_OVERHEAD = 4096;
+
+  /** The largest command a client can send: a compare-and-set of two values. */
+  static long largestCommandBytes(int maxKeyBytes, int maxValueBytes) {
+    return 2L * maxValueBytes + maxKeyBytes + COMMAND_OVERHEAD;
   }
 
   private static void check(boolean ok, String option, Object value, String rule) {

@@ -30,8 +30,9 @@ import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -80,6 +81,14 @@ public final class HttpApi implements AutoCloseable {
   private final ObjectMapper json = new ObjectMapper();
   private final byte[] openApi;
   private final Javalin app;
+
+  /**
+   * Jetty's request threads, where key-value answers are written. Writing an answer may block (a
+   * client that stops reading), so it must hold a thread of this pool, as many as requests are let
+   * in, and never one of a small shared pool that every answer of the node waits for.
+   */
+  private final QueuedThreadPool threads;
+
   private volatile String bindHost;
   private volatile int bindPort;
 
@@ -112,6 +121,8 @@ public final class HttpApi implements AutoCloseable {
     // Each key-value request holds a server thread while its body is read, so the requests let in
     // must be fewer than the threads: the rest get 429, and /healthz always finds a thread.
     int kvThreads = Math.min(security.inflight().max(), MAX_KV_THREADS);
+    this.threads = new QueuedThreadPool(kvThreads + RESERVED_THREADS, 8, 60_000);
+    threads.setName("faultline-http");
     this.app =
         Javalin.create(
             cfg -> {
@@ -120,9 +131,6 @@ public final class HttpApi implements AutoCloseable {
               cfg.http.maxRequestSize = Math.max(limits.maxValueBytes(), limits.maxCasBodyBytes());
               cfg.router.ignoreTrailingSlashes = false;
               cfg.useVirtualThreads = false;
-              QueuedThreadPool threads =
-                  new QueuedThreadPool(kvThreads + RESERVED_THREADS, 8, 60_000);
-              threads.setName("faultline-http");
               cfg.jetty.threadPool = threads;
               // Keys are binary-safe path segments, so %2F and %25 must reach the router intact.
               cfg.jetty.modifyHttpConfiguration(
@@ -296,7 +304,7 @@ public final class HttpApi implements AutoCloseable {
     byte[] key = key(ctx, false);
     Session session = session(ctx);
     byte[] value = body(ctx, limits.maxValueBytes(), "value");
-    kv(ctx, "put", false, () -> backend.put(key, value, session), v -> ctx.status(204));
+    kv(ctx, "put", false, on -> backend.put(key, value, session, on), v -> ctx.status(204));
   }
 
   private void get(Context ctx) {
@@ -306,7 +314,7 @@ public final class HttpApi implements AutoCloseable {
         ctx,
         "get",
         true,
-        () -> backend.get(key),
+        on -> backend.get(key, on),
         value -> {
           if (value.isPresent()) {
             ctx.status(200).contentType("application/octet-stream").result(value.get());
@@ -322,7 +330,7 @@ public final class HttpApi implements AutoCloseable {
     route(ctx, ROUTE_KEY);
     byte[] key = key(ctx, false);
     Session session = session(ctx);
-    kv(ctx, "delete", false, () -> backend.delete(key, session), v -> ctx.status(204));
+    kv(ctx, "delete", false, on -> backend.delete(key, session, on), v -> ctx.status(204));
   }
 
   private void cas(Context ctx) {
@@ -335,7 +343,7 @@ public final class HttpApi implements AutoCloseable {
         ctx,
         "cas",
         false,
-        () -> backend.cas(key, req.expected(), req.value(), session),
+        on -> backend.cas(key, req.expected(), req.value(), session, on),
         outcome -> {
           if (outcome.swapped()) {
             ctx.status(200).json(Map.of("swapped", true));
@@ -401,18 +409,19 @@ public final class HttpApi implements AutoCloseable {
 
   /**
    * Runs one backend operation asynchronously, answering with {@code onSuccess} or the failure's
-   * status; the backend's own timeout is bounded by the request timeout.
+   * status; the backend's own timeout is bounded by the request timeout. {@code call} is given the
+   * executor the answer continues on: Jetty's request threads (see {@link #threads}).
    */
   private <T> void kv(
       Context ctx,
       String op,
       boolean read,
-      Supplier<CompletableFuture<T>> call,
+      Function<Executor, CompletableFuture<T>> call,
       java.util.function.Consumer<T> onSuccess) {
     long start = System.nanoTime();
     CompletableFuture<T> future;
     try {
-      future = call.get().copy();
+      future = call.apply(threads).copy();
     } catch (RuntimeException e) {
       future = CompletableFuture.failedFuture(e);
     }

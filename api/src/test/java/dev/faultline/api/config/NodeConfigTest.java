@@ -104,6 +104,57 @@ class NodeConfigTest {
   }
 
   @Test
+  void theLargestWriteMustFitOneLogEntryAndOneMessageToAFollower() {
+    // 8 MiB values: a compare-and-set of two is over the log's 16 MiB entry.
+    assertThatThrownBy(
+            () ->
+                ConfigSources.load(
+                    List.of(
+                        "--id",
+                        "n1",
+                        "--max-value-bytes",
+                        "" + (8 << 20),
+                        "--max-grpc-message-bytes",
+                        "" + (32 << 20),
+                        "--max-peer-message-bytes",
+                        "" + (64 << 20)),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'max-value-bytes' is 8388608")
+        .hasMessageContaining("at most 8387584 with max-key-bytes 1024");
+    // 7 MiB values fit a log entry, but a compare-and-set of two does not fit an 8 MiB message.
+    assertThatThrownBy(
+            () ->
+                ConfigSources.load(
+                    List.of(
+                        "--id",
+                        "n1",
+                        "--max-value-bytes",
+                        "" + (7 << 20),
+                        "--max-grpc-message-bytes",
+                        "" + (16 << 20),
+                        "--max-peer-message-bytes",
+                        "" + (8 << 20)),
+                    Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("'max-peer-message-bytes' is 8388608")
+        .hasMessageContaining(">= " + (2L * (7 << 20) + 1024 + 1024 + 4096));
+    NodeConfig largest =
+        ConfigSources.load(
+            List.of(
+                "--id",
+                "n1",
+                "--max-value-bytes",
+                "8387584",
+                "--max-grpc-message-bytes",
+                "" + (16 << 20),
+                "--max-peer-message-bytes",
+                "" + (32 << 20)),
+            Map.of());
+    assertThat(largest.maxValueBytes()).isEqualTo(8387584);
+  }
+
+  @Test
   void errorsNameTheOptionAndWhereItCameFrom() throws Exception {
     Path file = dir.resolve("bad.yml");
     Files.writeString(file, "id: n1\n\ntikms: 3\n");

@@ -2,6 +2,7 @@ package dev.faultline.api.node;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.faultline.api.client.KvClient;
 import dev.faultline.api.client.KvClientOptions;
@@ -9,7 +10,14 @@ import dev.faultline.api.config.ConfigSources;
 import dev.faultline.api.config.NodeConfig;
 import dev.faultline.raft.Role;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,6 +42,11 @@ class FaultlineNodeTest {
   }
 
   List<NodeConfig> configs(int n) throws IOException {
+    return configs(n, Map.of());
+  }
+
+  /** {@code n} nodes on free ports; {@code extra} adds or overrides node options. */
+  List<NodeConfig> configs(int n, Map<String, Object> extra) throws IOException {
     List<String> ids = new ArrayList<>();
     List<String> entries = new ArrayList<>();
     Map<String, int[]> ports = new HashMap<>();
@@ -48,8 +61,8 @@ class FaultlineNodeTest {
     List<NodeConfig> configs = new ArrayList<>();
     for (String id : ids) {
       int[] p = ports.get(id);
-      configs.add(
-          ConfigSources.fromOptions(
+      Map<String, Object> options =
+          new HashMap<>(
               Map.of(
                   "id",
                   id,
@@ -68,7 +81,9 @@ class FaultlineNodeTest {
                   "election-ticks",
                   10,
                   "heartbeat-ticks",
-                  2)));
+                  2));
+      options.putAll(extra);
+      configs.add(ConfigSources.fromOptions(options));
     }
     return configs;
   }
@@ -127,6 +142,77 @@ class FaultlineNodeTest {
         .contains("raft_role 3.0")
         .containsPattern("raft_fsync_seconds_count [1-9]")
         .containsPattern("kv_operations_total\\{op=\"put\",outcome=\"ok\"\\} [1-9]");
+  }
+
+  /**
+   * Clients that ask for a large value and then stop reading hold the threads writing their answers
+   * until they read again or the connection times out. Those must be threads of their own, not a
+   * pool every answer of the node waits for: other clients are still answered.
+   */
+  @Test
+  void clientsThatStopReadingLargeAnswersDoNotHoldUpOtherClients() throws Exception {
+    // More than the server's socket buffer can take (at most 4 MiB by default), so writing it
+    // blocks until the client reads.
+    int big = 6 << 20;
+    NodeConfig config =
+        configs(
+                1,
+                Map.of(
+                    "max-value-bytes",
+                    big,
+                    "max-grpc-message-bytes",
+                    big + 8192,
+                    "max-peer-message-bytes",
+                    3 * big,
+                    // Longer than the bound below: an answer stuck behind the stalled ones fails
+                    // it.
+                    "request-timeout-ms",
+                    60_000))
+            .get(0);
+    nodes.add(FaultlineNode.start(config));
+    await().atMost(Duration.ofSeconds(20)).until(() -> leader().isPresent());
+    String base = "http://" + config.httpAddress();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> stored =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/v1/kv/big"))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[big]))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(stored.statusCode()).as(stored.body()).isEqualTo(204);
+
+    // More stalled readers than any small pool of answering threads has threads.
+    int stalled = Runtime.getRuntime().availableProcessors() + 2;
+    String[] hostPort = config.httpAddress().split(":");
+    for (int i = 0; i < stalled; i++) {
+      Socket s = new Socket();
+      s.setReceiveBufferSize(4096);
+      s.connect(new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1])), 5_000);
+      s.getOutputStream()
+          .write(
+              ("GET /v1/kv/big HTTP/1.1\r\nHost: " + config.httpAddress() + "\r\n\r\n")
+                  .getBytes(StandardCharsets.ISO_8859_1));
+      clients.add(s);
+    }
+    List<Socket> sockets = clients.stream().map(Socket.class::cast).toList();
+    for (Socket s : sockets) {
+      s.setSoTimeout(20_000);
+    }
+    // An answer is being written, and stalls: its first bytes arrived, and the rest cannot.
+    assertThat(sockets.get(0).getInputStream().read()).isEqualTo('H');
+
+    try (KvClient c = KvClient.http(KvClientOptions.of(List.of(config.httpAddress())))) {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(15),
+          () -> {
+            c.put("small", "answered");
+            assertThat(c.get("small")).contains("answered");
+          });
+    }
+    // And none of the stalled answers waited for another to finish.
+    for (Socket s : sockets.subList(1, sockets.size())) {
+      assertThat(s.getInputStream().read()).isEqualTo('H');
+    }
   }
 
   @Test
