@@ -106,52 +106,31 @@ class NodeConfigTest {
   @Test
   void theLargestWriteMustFitOneLogEntryAndOneMessageToAFollower() {
     // 8 MiB values: a compare-and-set of two is over the log's 16 MiB entry.
-    assertThatThrownBy(
-            () ->
-                ConfigSources.load(
-                    List.of(
-                        "--id",
-                        "n1",
-                        "--max-value-bytes",
-                        "" + (8 << 20),
-                        "--max-grpc-message-bytes",
-                        "" + (32 << 20),
-                        "--max-peer-message-bytes",
-                        "" + (64 << 20)),
-                    Map.of()))
+    assertThatThrownBy(() -> sized(8 << 20, 32 << 20, 64 << 20))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'max-value-bytes' is 8388608")
         .hasMessageContaining("at most 8387584 with max-key-bytes 1024");
     // 7 MiB values fit a log entry, but a compare-and-set of two does not fit an 8 MiB message.
-    assertThatThrownBy(
-            () ->
-                ConfigSources.load(
-                    List.of(
-                        "--id",
-                        "n1",
-                        "--max-value-bytes",
-                        "" + (7 << 20),
-                        "--max-grpc-message-bytes",
-                        "" + (16 << 20),
-                        "--max-peer-message-bytes",
-                        "" + (8 << 20)),
-                    Map.of()))
+    assertThatThrownBy(() -> sized(7 << 20, 16 << 20, 8 << 20))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("'max-peer-message-bytes' is 8388608")
         .hasMessageContaining(">= " + (2L * (7 << 20) + 1024 + 1024 + 4096));
-    NodeConfig largest =
-        ConfigSources.load(
-            List.of(
-                "--id",
-                "n1",
-                "--max-value-bytes",
-                "8387584",
-                "--max-grpc-message-bytes",
-                "" + (16 << 20),
-                "--max-peer-message-bytes",
-                "" + (32 << 20)),
-            Map.of());
-    assertThat(largest.maxValueBytes()).isEqualTo(8387584);
+    assertThat(sized(8387584, 16 << 20, 32 << 20).maxValueBytes()).isEqualTo(8387584);
+  }
+
+  /** Node n1 with these value, client message and peer message limits. */
+  private static NodeConfig sized(int value, int grpcMessage, int peerMessage) {
+    return ConfigSources.load(
+        List.of(
+            "--id",
+            "n1",
+            "--max-value-bytes",
+            "" + value,
+            "--max-grpc-message-bytes",
+            "" + grpcMessage,
+            "--max-peer-message-bytes",
+            "" + peerMessage),
+        Map.of());
   }
 
   @Test
