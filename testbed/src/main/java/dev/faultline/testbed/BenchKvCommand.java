@@ -248,11 +248,19 @@ public final class BenchKvCommand {
     if (!kinds.isEmpty()) {
       out.println("  errors: " + kinds);
     }
+    if (r.leaderChanges() > 0) {
+      out.printf(
+          Locale.ROOT,
+          "  the leader moved %d time(s) during the run (warm-up included) and the load followed it,"
+              + " to %s at the end; operations refused or unanswered while it moved are errors%n",
+          r.leaderChanges(),
+          r.leader());
+    }
     Histogram h = r.latency();
     out.printf(
         Locale.ROOT,
         "RESULT system=%s protocol=%s mix=%s in_flight=%d ops_per_sec=%.0f p50_ms=%.3f"
-            + " p99_ms=%.3f p999_ms=%.3f max_ms=%.3f errors=%d%n",
+            + " p99_ms=%.3f p999_ms=%.3f max_ms=%.3f errors=%d leader_changes=%d%n",
         r.system(),
         o.protocol().name().toLowerCase(Locale.ROOT),
         mix,
@@ -262,7 +270,8 @@ public final class BenchKvCommand {
         ms(h.getValueAtPercentile(99)),
         ms(h.getValueAtPercentile(99.9)),
         ms(h.getMaxValue()),
-        r.totalErrors());
+        r.totalErrors(),
+        r.leaderChanges());
     out.flush();
     return r.totalOk() > 0 ? ExitCode.VALID : ExitCode.ERROR;
   }

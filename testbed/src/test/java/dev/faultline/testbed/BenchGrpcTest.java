@@ -3,7 +3,6 @@ package dev.faultline.testbed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.faultline.api.config.ConfigSources;
 import dev.faultline.api.config.NodeConfig;
 import dev.faultline.api.node.FaultlineNode;
 import dev.faultline.raft.Role;
@@ -21,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,30 +85,9 @@ class BenchGrpcTest {
 
   @Test
   void grpcLoadOnAOneNodeFaultlineWritesThroughTheNodesOwnService() throws Exception {
-    int peer = freePort();
-    int http = freePort();
-    int grpc = freePort();
-    NodeConfig config =
-        ConfigSources.fromOptions(
-            Map.of(
-                "id",
-                "n1",
-                "data-dir",
-                tmp.resolve("n1").toString(),
-                "peer-address",
-                "127.0.0.1:" + peer,
-                "http-address",
-                "127.0.0.1:" + http,
-                "grpc-address",
-                "127.0.0.1:" + grpc,
-                "peers",
-                "n1=peer=127.0.0.1:" + peer + ";http=127.0.0.1:" + http + ";grpc=127.0.0.1:" + grpc,
-                "tick-ms",
-                20,
-                "election-ticks",
-                10,
-                "heartbeat-ticks",
-                2));
+    NodeConfig config = TestNodes.configs(tmp, 1).get(0);
+    String http = config.httpAddress().substring(config.httpAddress().lastIndexOf(':') + 1);
+    String grpc = config.grpcAddress().substring(config.grpcAddress().lastIndexOf(':') + 1);
     try (FaultlineNode node = FaultlineNode.start(config)) {
       await().atMost(Duration.ofSeconds(20)).until(() -> node.status().role() == Role.LEADER);
 

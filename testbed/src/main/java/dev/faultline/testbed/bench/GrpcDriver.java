@@ -32,7 +32,10 @@ final class GrpcDriver implements AutoCloseable {
 
   private final GrpcKv kv;
   private final Duration callTimeout;
-  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final int channelCount;
+  private final LeaderWatch<String> leaders;
+  // The channels to each server the load has driven as the leader; the current leader's are used.
+  private final Map<String, List<ManagedChannel>> channels = new java.util.HashMap<>();
   private final Map<KvLoad.Op, Object[]> requests = new EnumMap<>(KvLoad.Op.class);
   private final AtomicInteger active = new AtomicInteger();
   // A failed call is reissued from here after a pause: a server that refuses at once must neither
@@ -48,16 +51,16 @@ final class GrpcDriver implements AutoCloseable {
 
   GrpcDriver(
       GrpcKv kv,
-      String leader,
+      LeaderWatch<String> leaders,
       int channelCount,
       Duration callTimeout,
       List<String> keys,
       byte[] value) {
     this.kv = kv;
+    this.leaders = leaders;
+    this.channelCount = channelCount;
     this.callTimeout = callTimeout;
-    for (int i = 0; i < channelCount; i++) {
-      channels.add(GrpcKv.channel(leader));
-    }
+    channelsTo(leaders.current());
     ByteString v = ByteString.copyFrom(value);
     for (KvLoad.Op op : KvLoad.Op.values()) {
       Object[] r = new Object[keys.size()];
@@ -78,8 +81,9 @@ final class GrpcDriver implements AutoCloseable {
       if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw new IOException("prefilling " + n + " keys did not finish within " + bound);
       }
+      List<ManagedChannel> toLeader = channelsTo(leaders.current());
       ClientCalls.asyncUnaryCall(
-          channels.get(k % channels.size()).newCall(kv.method(KvLoad.Op.PUT), options()),
+          toLeader.get(k % toLeader.size()).newCall(kv.method(KvLoad.Op.PUT), options()),
           puts[k],
           new StreamObserver<>() {
             @Override
@@ -108,8 +112,7 @@ final class GrpcDriver implements AutoCloseable {
   /** Starts {@code inFlight} slots; each picks its keys with its own seeded random. */
   void start(int inFlight, KvLoad.Mix mix, int keys, long seed, KvLoad.Sink sink) {
     for (int s = 0; s < inFlight; s++) {
-      Slot slot =
-          new Slot(channels.get(s % channels.size()), mix, keys, seed * 1_000_003L + s, sink);
+      Slot slot = new Slot(s, mix, keys, seed * 1_000_003L + s, sink);
       active.incrementAndGet();
       slot.next();
     }
@@ -128,8 +131,27 @@ final class GrpcDriver implements AutoCloseable {
   public void close() {
     stop = true;
     retry.shutdownNow();
-    channels.forEach(ManagedChannel::shutdownNow);
-    channels.forEach(GrpcKv::close);
+    List<ManagedChannel> all = new ArrayList<>();
+    synchronized (channels) {
+      channels.values().forEach(all::addAll);
+    }
+    all.forEach(ManagedChannel::shutdownNow);
+    all.forEach(GrpcKv::close);
+  }
+
+  /** The channels to {@code server}, opened on first use. */
+  private List<ManagedChannel> channelsTo(String server) {
+    synchronized (channels) {
+      return channels.computeIfAbsent(
+          server,
+          s -> {
+            List<ManagedChannel> list = new ArrayList<>();
+            for (int i = 0; i < channelCount; i++) {
+              list.add(GrpcKv.channel(s));
+            }
+            return List.copyOf(list);
+          });
+    }
   }
 
   private CallOptions options() {
@@ -138,7 +160,7 @@ final class GrpcDriver implements AutoCloseable {
 
   /** One call in flight at a time: the observer of its own calls. */
   private final class Slot implements StreamObserver<Object> {
-    private final ManagedChannel channel;
+    private final int index;
     private final KvLoad.Mix mix;
     private final int keys;
     private final SplittableRandom random;
@@ -147,8 +169,8 @@ final class GrpcDriver implements AutoCloseable {
     private KvLoad.Op op;
     private long started;
 
-    Slot(ManagedChannel channel, KvLoad.Mix mix, int keys, long seed, KvLoad.Sink sink) {
-      this.channel = channel;
+    Slot(int index, KvLoad.Mix mix, int keys, long seed, KvLoad.Sink sink) {
+      this.index = index;
       this.mix = mix;
       this.keys = keys;
       this.random = new SplittableRandom(seed);
@@ -162,8 +184,10 @@ final class GrpcDriver implements AutoCloseable {
       }
       op = mix.op(step++);
       Object request = requests.get(op)[random.nextInt(keys)];
+      List<ManagedChannel> toLeader = channelsTo(leaders.current());
       started = System.nanoTime();
-      ClientCalls.asyncUnaryCall(channel.newCall(kv.method(op), options()), request, this);
+      ClientCalls.asyncUnaryCall(
+          toLeader.get(index % toLeader.size()).newCall(kv.method(op), options()), request, this);
     }
 
     @Override
@@ -180,8 +204,20 @@ final class GrpcDriver implements AutoCloseable {
     @Override
     public void onError(Throwable t) {
       sink.error(op, "gRPC " + Status.fromThrowable(t).getCode());
+      String named = kv.leaderNamedBy(t);
       try {
-        retry.schedule(this::next, 1, TimeUnit.MILLISECONDS);
+        retry.schedule(
+            () -> {
+              // Off the network thread: asking the targets blocks.
+              if (named != null) {
+                leaders.named(named);
+              } else {
+                leaders.lost();
+              }
+              next();
+            },
+            1,
+            TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.RejectedExecutionException closed) {
         active.decrementAndGet();
       }

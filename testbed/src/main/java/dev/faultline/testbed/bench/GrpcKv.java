@@ -10,6 +10,7 @@ import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
+import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
@@ -29,6 +30,11 @@ sealed interface GrpcKv permits GrpcKv.Faultline, GrpcKv.Etcd {
 
   /** The {@code host:port} of the leader among {@code targets}, found by asking them. */
   String leader(List<String> targets, Duration timeout) throws IOException;
+
+  /** The leader a failed call's answer names ({@code host:port}), or null when it names none. */
+  default String leaderNamedBy(Throwable failure) {
+    return null;
+  }
 
   /** The method that carries {@code op}. */
   MethodDescriptor<Object, Object> method(KvLoad.Op op);
@@ -77,6 +83,13 @@ sealed interface GrpcKv permits GrpcKv.Faultline, GrpcKv.Etcd {
     @Override
     public String name() {
       return "faultline";
+    }
+
+    @Override
+    public String leaderNamedBy(Throwable failure) {
+      Metadata trailers = Status.trailersFromThrowable(failure);
+      String leader = trailers == null ? null : trailers.get(FaultlineMetadata.LEADER);
+      return leader == null || leader.isEmpty() ? null : leader;
     }
 
     @Override

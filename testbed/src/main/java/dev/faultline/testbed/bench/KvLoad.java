@@ -214,9 +214,17 @@ public final class KvLoad {
   /** Counts and latencies of one operation kind over the measured window. */
   public record OpStats(Op op, long ok, long errors, Histogram latencyNanos) {}
 
-  /** The measured outcome. */
+  /**
+   * The measured outcome; {@code leader} is the leader at the end, and {@code leaderChanges} how
+   * many times the load followed it to another server (warm-up included).
+   */
   public record Result(
-      String system, String leader, Options options, double seconds, List<OpStats> ops) {
+      String system,
+      String leader,
+      int leaderChanges,
+      Options options,
+      double seconds,
+      List<OpStats> ops) {
 
     public long totalOk() {
       return ops.stream().mapToLong(OpStats::ok).sum();
@@ -237,6 +245,9 @@ public final class KvLoad {
       return all;
     }
   }
+
+  /** How long asking the targets for the leader may take, once the load runs. */
+  private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
 
   private final Options options;
   private final byte[] value;
@@ -296,27 +307,32 @@ public final class KvLoad {
     int prefill = options.mix() == Mix.PUT ? 0 : Math.min(options.keys(), 100_000);
     if (options.protocol() == Protocol.GRPC) {
       GrpcKv kv = options.store() == Store.ETCD ? new GrpcKv.Etcd() : new GrpcKv.Faultline();
-      String leader = kv.leader(options.targets(), timeout);
+      LeaderWatch<String> leaders =
+          new LeaderWatch<>(
+              kv.leader(options.targets(), timeout),
+              () -> kv.leader(options.targets(), LOOKUP_TIMEOUT));
       try (GrpcDriver driver =
-          new GrpcDriver(kv, leader, options.channels(), timeout, keyNames, value)) {
+          new GrpcDriver(kv, leaders, options.channels(), timeout, keyNames, value)) {
         driver.prefill(prefill, Duration.ofMinutes(2));
         driver.start(options.inFlight(), options.mix(), options.keys(), options.seed(), sink);
         List<OpStats> stats = measure();
         driver.stop(timeout.plusSeconds(1));
-        return new Result(kv.name(), leader, options, seconds, stats);
+        return new Result(kv.name(), leaders.current(), leaders.changes(), options, seconds, stats);
       }
     }
     KvProtocol protocol =
         options.store() == Store.ETCD ? new KvProtocol.Etcd() : new KvProtocol.Faultline();
     List<URI> targets = options.targets().stream().map(URI::create).toList();
     URI leader = protocol.leader(targets, (int) timeout.toMillis());
+    LeaderWatch<URI> leaders =
+        new LeaderWatch<>(leader, () -> protocol.leader(targets, (int) LOOKUP_TIMEOUT.toMillis()));
     prefill(protocol, leader, (int) timeout.toMillis(), prefill);
     List<Thread> workers = new ArrayList<>();
     for (int w = 0; w < options.inFlight(); w++) {
       long seed = options.seed() * 1_000_003L + w;
       Thread t =
           new Thread(
-              () -> work(protocol, leader, (int) timeout.toMillis(), seed), "bench-worker-" + w);
+              () -> work(protocol, leaders, (int) timeout.toMillis(), seed), "bench-worker-" + w);
       t.setDaemon(true);
       workers.add(t);
       t.start();
@@ -326,7 +342,8 @@ public final class KvLoad {
     for (Thread t : workers) {
       t.join(timeout.toMillis() + 1000L);
     }
-    return new Result(protocol.name(), leader.toString(), options, seconds, stats);
+    return new Result(
+        protocol.name(), leaders.current().toString(), leaders.changes(), options, seconds, stats);
   }
 
   /** Waits out the warm-up, forgets it, then measures for the duration or up to maxOps. */
@@ -413,11 +430,23 @@ public final class KvLoad {
     }
   }
 
-  private void work(KvProtocol protocol, URI leader, int timeout, long seed) {
+  /**
+   * One worker: an operation at a time on its own connection to the leader, moving to another
+   * server when the leader does (see {@link LeaderWatch}); an operation refused or unanswered while
+   * it moves counts as an error.
+   */
+  private void work(KvProtocol protocol, LeaderWatch<URI> leaders, int timeout, long seed) {
     SplittableRandom random = new SplittableRandom(seed);
     int step = 0;
-    try (HttpConnection c = new HttpConnection(leader, Duration.ofMillis(timeout))) {
+    URI at = leaders.current();
+    HttpConnection c = new HttpConnection(at, Duration.ofMillis(timeout));
+    try {
       while (!stop) {
+        if (!leaders.current().equals(at)) {
+          c.close();
+          at = leaders.current();
+          c = new HttpConnection(at, Duration.ofMillis(timeout));
+        }
         Op op = options.mix().op(step++);
         String key = keyNames.get(random.nextInt(options.keys()));
         long t0 = System.nanoTime();
@@ -433,11 +462,36 @@ public final class KvLoad {
             sink.ok(op, nanos);
           } else {
             sink.error(op, "HTTP " + r.status());
+            URI named = r.status() == 307 ? base(r.location()) : null;
+            if (named != null) {
+              leaders.named(named);
+            } else if (r.status() == 503) {
+              leaders.lost();
+            }
           }
         } catch (IOException e) {
           sink.error(op, e.getClass().getSimpleName());
+          leaders.lost();
         }
       }
+    } finally {
+      c.close();
+    }
+  }
+
+  /** The server a redirect's {@code Location} names ({@code http://HOST:PORT}), or null. */
+  static URI base(String location) {
+    if (location == null) {
+      return null;
+    }
+    try {
+      URI u = new URI(location);
+      if (u.getHost() == null || !"http".equalsIgnoreCase(u.getScheme())) {
+        return null;
+      }
+      return URI.create("http://" + u.getHost() + ":" + (u.getPort() < 0 ? 80 : u.getPort()));
+    } catch (java.net.URISyntaxException e) {
+      return null;
     }
   }
 
