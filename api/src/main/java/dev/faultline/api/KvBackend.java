@@ -19,9 +19,11 @@ public interface KvBackend {
   CompletableFuture<Void> put(byte[] key, byte[] value, Session session);
 
   /**
-   * {@link #put(byte[], byte[], Session)}, with the answer continuing on {@code answerOn} (an
-   * executor that never blocks, such as the caller's own network thread); a backend may ignore the
-   * hint. The same holds for every operation that takes an {@code answerOn}.
+   * {@link #put(byte[], byte[], Session)}, with the answer continuing on {@code answerOn}: the
+   * caller's own network thread, or its server's request threads. Handing work to it must never
+   * block (the backend may do so from its Raft loop); whether the continuation may block is the
+   * caller's business. A backend may ignore the hint. The same holds for every operation that takes
+   * an {@code answerOn}.
    */
   default CompletableFuture<Void> put(
       byte[] key, byte[] value, Session session, Executor answerOn) {
@@ -32,9 +34,9 @@ public interface KvBackend {
   CompletableFuture<Optional<byte[]>> get(byte[] key);
 
   /**
-   * {@link #get(byte[])}, with the answer continuing on {@code answerOn} (an executor that never
-   * blocks, such as the caller's own network thread) instead of wherever the backend would hand it
-   * to. A backend may ignore the hint.
+   * {@link #get(byte[])}, with the answer continuing on {@code answerOn} (see {@link #put(byte[],
+   * byte[], Session, Executor)}) instead of wherever the backend would hand it to. A backend may
+   * ignore the hint.
    */
   default CompletableFuture<Optional<byte[]>> get(byte[] key, Executor answerOn) {
     return get(key);

@@ -98,7 +98,8 @@ public final class RaftReplica implements Replica {
   }
 
   /**
-   * The answer continues on {@code answerOn}, which must never block (it is not the reply pool).
+   * The answer continues on {@code answerOn} instead of the reply pool; handing it there must never
+   * block, since the Raft loop does it.
    */
   @Override
   public CompletableFuture<byte[]> propose(byte[] command, Executor answerOn) {
@@ -111,7 +112,8 @@ public final class RaftReplica implements Replica {
   }
 
   /**
-   * The answer continues on {@code answerOn}, which must never block (it is not the reply pool).
+   * The answer continues on {@code answerOn} instead of the reply pool; handing it there must never
+   * block, since the Raft loop does it.
    */
   @Override
   public CompletableFuture<byte[]> read(byte[] query, Executor answerOn) {
