@@ -181,7 +181,7 @@ public record NodeConfig(
   static final long COMMAND_OVERHEAD = 1024;
 
   /** What a message to a peer holds besides one entry: its envelope and AppendEntries fields. */
-  static final long PEER_MESSAGE_OVERHEAD = 4096;
+  public static final int PEER_MESSAGE_OVERHEAD = 4096;
 
   /** The largest command a client can send: a compare-and-set of two values. */
   static long largestCommandBytes(int maxKeyBytes, int maxValueBytes) {

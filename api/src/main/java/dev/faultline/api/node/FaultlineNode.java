@@ -92,9 +92,11 @@ public final class FaultlineNode implements AutoCloseable {
       // A joining node has no configuration of its own: it is not a voter (so never campaigns)
       // until a configuration naming it as one is committed and reaches it.
       RaftConfig raftConfig =
-          RaftConfig.of(config.id(), config.join() ? Set.of() : new LinkedHashSet<>(members))
-              .withTicks(config.electionTicks(), config.heartbeatTicks())
-              .withBugs(raftBugs);
+          withinPeerMessages(
+              RaftConfig.of(config.id(), config.join() ? Set.of() : new LinkedHashSet<>(members))
+                  .withTicks(config.electionTicks(), config.heartbeatTicks())
+                  .withBugs(raftBugs),
+              config.maxPeerMessageBytes());
       if (bugs.contains(NodeBug.STALE_READ)) {
         // Without check-quorum a leader cut off from the majority keeps believing it leads, which
         // is what lets the stale reads show (with it, §6.4's lease-less leader steps down).
@@ -201,6 +203,20 @@ public final class FaultlineNode implements AutoCloseable {
       case PRE_CANDIDATE -> RaftMetrics.Role.PRE_CANDIDATE;
       case FOLLOWER -> RaftMetrics.Role.FOLLOWER;
     };
+  }
+
+  /**
+   * Raft's batches (entries per AppendEntries, bytes per snapshot chunk) made to fit one message
+   * between nodes: a larger one is dropped by the transport, every time it is sent, and the
+   * follower it was for never catches up. A single entry always fits (the configuration checks it).
+   */
+  static RaftConfig withinPeerMessages(RaftConfig c, int maxPeerMessageBytes) {
+    long room = maxPeerMessageBytes - NodeConfig.PEER_MESSAGE_OVERHEAD;
+    return c.withFlowControl(
+        c.maxInflightMsgs(),
+        c.maxInflightBytes(),
+        Math.min(c.maxMsgBytes(), room),
+        (int) Math.min(c.snapshotChunkBytes(), room));
   }
 
   public NodeConfig config() {

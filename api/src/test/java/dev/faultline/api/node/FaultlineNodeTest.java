@@ -215,6 +215,51 @@ class FaultlineNodeTest {
     }
   }
 
+  /**
+   * A follower that was down catches up in messages the transport carries: its backlog, sent as one
+   * batch of Raft's usual size, would be over a small max-peer-message-bytes and dropped each time
+   * it was sent.
+   */
+  @Test
+  void aFollowerCatchesUpThroughSmallPeerMessages() throws Exception {
+    int value = 16 << 10;
+    List<NodeConfig> configs =
+        configs(
+            3,
+            Map.of(
+                "max-value-bytes",
+                value,
+                "max-peer-message-bytes",
+                64 << 10,
+                // The messages to the stopped follower are not kept for it: it must be sent its
+                // backlog anew, in batches.
+                "peer-queue-capacity",
+                1));
+    for (NodeConfig c : configs) {
+      nodes.add(FaultlineNode.start(c));
+    }
+    await().atMost(Duration.ofSeconds(20)).until(() -> leader().isPresent());
+    FaultlineNode lagging =
+        nodes.stream().filter(n -> n.status().role() != Role.LEADER).findFirst().orElseThrow();
+    NodeConfig laggingConfig = lagging.config();
+    lagging.close();
+    nodes.remove(lagging);
+
+    List<String> http = configs.stream().map(NodeConfig::httpAddress).toList();
+    try (KvClient c = KvClient.http(KvClientOptions.of(http))) {
+      String big = "v".repeat(value);
+      for (int i = 0; i < 100; i++) {
+        c.put("k" + i, big);
+      }
+    }
+    nodes.add(FaultlineNode.start(laggingConfig));
+    String caughtUp = "raft_replication_lag{peer=\"" + laggingConfig.id() + "\"} 0.0";
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(leader().orElseThrow().metrics().scrape()).contains(caughtUp));
+  }
+
   @Test
   void aRestartedSingleNodeKeepsItsData() throws Exception {
     NodeConfig config = configs(1).get(0);
