@@ -84,7 +84,13 @@ class DockerClusterTest {
                 IDS,
                 NodeImage.fromDockerfile(root()),
                 dir,
-                java.util.Map.of("FAULTLINE_TICK_MS", "20"),
+                // The node JVM flags `faultline test --cluster docker` uses (DockerDeployment).
+                java.util.Map.of(
+                    "FAULTLINE_TICK_MS",
+                    "20",
+                    "JAVA_TOOL_OPTIONS",
+                    "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
+                        + " -XX:+ExitOnOutOfMemoryError"),
                 Duration.ofMinutes(10)))) {
       cluster.start();
       await()

@@ -37,7 +37,12 @@ final class JarCluster {
   static List<String> command() {
     return List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        // The flags `faultline test` gives its nodes: the client compiler starts a node for a
+        // fraction of the CPU the server compiler takes, and the ITs share two cores.
         "-Xmx256m",
+        "-XX:+UseSerialGC",
+        "-XX:TieredStopAtLevel=1",
+        "-Xss512k",
         "-jar",
         jar().toString());
   }

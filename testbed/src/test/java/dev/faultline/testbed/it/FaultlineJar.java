@@ -77,6 +77,12 @@ final class FaultlineJar {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The client compiler and the serial collector: a run's own JVM (and the one it
+                // re-executes in the sandbox, which keeps these flags) then spends a few
+                // CPU-seconds
+                // less on compiling and collecting, on a machine every other IT shares.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-jar",
                 jar.toString()));
     argv.addAll(List.of(args));
