@@ -75,6 +75,21 @@ class DockerClusterTest {
   }
 
   @Test
+  void anImageBuiltFromThePrebuiltJarIsUsedAgainWithoutABuild() throws Exception {
+    Optional<String> reason = DockerCluster.unavailableReason();
+    Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
+    Assumptions.assumeTrue(
+        Files.isRegularFile(root().resolve(NodeImage.PREBUILT_JAR)),
+        "no " + NodeImage.PREBUILT_JAR + " (mvn package): the image would be built from sources");
+    NodeImage image = NodeImage.fromDockerfile(root());
+    assertThat(image.resolve().get()).isEqualTo(NodeImage.TESTBED_IMAGE);
+
+    var again = image.resolve();
+    assertThat(again.isDone()).as("the second resolve needs no build").isTrue();
+    assertThat(again.get()).isEqualTo(NodeImage.TESTBED_IMAGE);
+  }
+
+  @Test
   void containerisedClusterElectsSurvivesIsolationAndObeysTheDockerApi() throws Exception {
     Optional<String> reason = DockerCluster.unavailableReason();
     Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
