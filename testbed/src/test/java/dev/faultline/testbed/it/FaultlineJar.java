@@ -108,7 +108,13 @@ final class FaultlineJar {
                 + " s:\n"
                 + tail(log));
       }
-      return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      // Where a run's wall time went, in the build's log: what to look at when the ITs get slow.
+      output
+          .lines()
+          .filter(line -> line.startsWith("faultline test: phases:"))
+          .forEach(line -> System.out.println(line + "  (" + String.join(" ", args) + ")"));
+      return new Result(p.exitValue(), output);
     } finally {
       Files.deleteIfExists(log);
     }
