@@ -399,6 +399,42 @@ public final class DockerCluster implements Cluster {
     node.phase = Phase.STOPPED;
   }
 
+  /**
+   * Stops every node at once, each with its grace: one after another, a teardown waited for the sum
+   * of the containers' stops.
+   */
+  @Override
+  public synchronized List<String> stopAll(Map<String, Duration> graces) {
+    var problems = java.util.Collections.synchronizedList(new ArrayList<String>());
+    List<Map.Entry<String, Duration>> each = List.copyOf(graces.entrySet());
+    List<Runnable> stops = new ArrayList<>();
+    for (var e : each) {
+      Node node = node(e.getKey());
+      if (!state(e.getKey()).isUp()) {
+        continue;
+      }
+      String containerId = node.container.getContainerId();
+      boolean paused = node.phase == Phase.PAUSED;
+      stops.add(
+          () -> {
+            try {
+              if (paused) {
+                docker().unpauseContainerCmd(containerId).exec();
+              }
+              docker()
+                  .stopContainerCmd(containerId)
+                  .withTimeout((int) Math.max(1, e.getValue().toSeconds()))
+                  .exec();
+              node.phase = Phase.STOPPED;
+            } catch (RuntimeException failed) {
+              problems.add("could not stop " + e.getKey() + ": " + failed.getMessage());
+            }
+          });
+    }
+    eachAtOnce(stops, Runnable::run);
+    return List.copyOf(problems);
+  }
+
   @Override
   public synchronized void kill(String nodeId) {
     Node node = node(nodeId);

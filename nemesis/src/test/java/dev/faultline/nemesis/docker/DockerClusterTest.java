@@ -131,6 +131,16 @@ class DockerClusterTest {
           .atMost(Duration.ofSeconds(60))
           .until(() -> IDS.stream().allMatch(id -> leaderSeenBy(cluster, id).isPresent()));
 
+      cluster.pause("n1");
+      assertThat(
+              cluster.stopAll(
+                  java.util.Map.of(
+                      "n1", Duration.ofSeconds(3),
+                      "n2", Duration.ofSeconds(3),
+                      "n3", Duration.ofSeconds(3))))
+          .isEmpty();
+      assertThat(IDS).allSatisfy(id -> assertThat(cluster.state(id).isUp()).isFalse());
+
       cluster.collectLogs(dir.resolve("logs"));
       assertThat(dir.resolve("logs/n1/stdout.log")).isNotEmptyFile();
       assertThat(Files.list(cluster.dataDir("n1").resolve("wal"))).isNotEmpty();
