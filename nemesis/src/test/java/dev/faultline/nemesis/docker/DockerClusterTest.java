@@ -75,6 +75,21 @@ class DockerClusterTest {
   }
 
   @Test
+  void anImageBuiltFromThePrebuiltJarIsUsedAgainWithoutABuild() throws Exception {
+    Optional<String> reason = DockerCluster.unavailableReason();
+    Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
+    Assumptions.assumeTrue(
+        Files.isRegularFile(root().resolve(NodeImage.PREBUILT_JAR)),
+        "no " + NodeImage.PREBUILT_JAR + " (mvn package): the image would be built from sources");
+    NodeImage image = NodeImage.fromDockerfile(root());
+    assertThat(image.resolve().get()).isEqualTo(NodeImage.TESTBED_IMAGE);
+
+    var again = image.resolve();
+    assertThat(again.isDone()).as("the second resolve needs no build").isTrue();
+    assertThat(again.get()).isEqualTo(NodeImage.TESTBED_IMAGE);
+  }
+
+  @Test
   void containerisedClusterElectsSurvivesIsolationAndObeysTheDockerApi() throws Exception {
     Optional<String> reason = DockerCluster.unavailableReason();
     Assumptions.assumeTrue(reason.isEmpty(), () -> "skipped: " + reason.orElse(""));
@@ -84,7 +99,13 @@ class DockerClusterTest {
                 IDS,
                 NodeImage.fromDockerfile(root()),
                 dir,
-                java.util.Map.of("FAULTLINE_TICK_MS", "20"),
+                // The node JVM flags `faultline test --cluster docker` uses (DockerDeployment).
+                java.util.Map.of(
+                    "FAULTLINE_TICK_MS",
+                    "20",
+                    "JAVA_TOOL_OPTIONS",
+                    "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k"
+                        + " -XX:+ExitOnOutOfMemoryError"),
                 Duration.ofMinutes(10)))) {
       cluster.start();
       await()
@@ -109,6 +130,16 @@ class DockerClusterTest {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(() -> IDS.stream().allMatch(id -> leaderSeenBy(cluster, id).isPresent()));
+
+      cluster.pause("n1");
+      assertThat(
+              cluster.stopAll(
+                  java.util.Map.of(
+                      "n1", Duration.ofSeconds(3),
+                      "n2", Duration.ofSeconds(3),
+                      "n3", Duration.ofSeconds(3))))
+          .isEmpty();
+      assertThat(IDS).allSatisfy(id -> assertThat(cluster.state(id).isUp()).isFalse());
 
       cluster.collectLogs(dir.resolve("logs"));
       assertThat(dir.resolve("logs/n1/stdout.log")).isNotEmptyFile();

@@ -29,7 +29,7 @@ public final class NodeCommandLine implements NodeLauncher {
   public static final String MAIN_CLASS = "dev.faultline.testbed.Faultline";
 
   /** Small heaps and the client compiler: a whole cluster shares a small machine. */
-  private static final List<String> NODE_JVM_FLAGS =
+  static final List<String> NODE_JVM_FLAGS =
       List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k");
 
   private final List<String> program;

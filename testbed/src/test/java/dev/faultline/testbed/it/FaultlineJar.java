@@ -77,6 +77,12 @@ final class FaultlineJar {
         new ArrayList<>(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The client compiler and the serial collector: a run's own JVM (and the one it
+                // re-executes in the sandbox, which keeps these flags) then spends a few
+                // CPU-seconds
+                // less on compiling and collecting, on a machine every other IT shares.
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
                 "-jar",
                 jar.toString()));
     argv.addAll(List.of(args));
@@ -102,7 +108,13 @@ final class FaultlineJar {
                 + " s:\n"
                 + tail(log));
       }
-      return new Result(p.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      // Where a run's wall time went, in the build's log: what to look at when the ITs get slow.
+      output
+          .lines()
+          .filter(line -> line.startsWith("faultline test: phases:"))
+          .forEach(line -> System.out.println(line + "  (" + String.join(" ", args) + ")"));
+      return new Result(p.exitValue(), output);
     } finally {
       Files.deleteIfExists(log);
     }
