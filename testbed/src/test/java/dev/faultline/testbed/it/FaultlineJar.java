@@ -78,9 +78,8 @@ final class FaultlineJar {
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // The client compiler and the serial collector: a run's own JVM (and the one it
-                // re-executes in the sandbox, which keeps these flags) then spends a few
-                // CPU-seconds
-                // less on compiling and collecting, on a machine every other IT shares.
+                // re-executes in the sandbox, which keeps these flags) then spends a few seconds
+                // of CPU less on compiling and collecting, on a machine every other IT shares.
                 "-XX:TieredStopAtLevel=1",
                 "-XX:+UseSerialGC",
                 "-jar",
