@@ -251,62 +251,13 @@ public final class DockerCluster implements Cluster {
       }
     }
     try {
-      eachAtOnce(fresh, node -> node.container.start());
+      EachAtOnce.run(fresh, node -> node.container.start());
     } finally {
       for (Node node : fresh) {
         if (node.container.getContainerId() != null) {
           node.phase = Phase.RUNNING;
         }
       }
-    }
-  }
-
-  /**
-   * Runs {@code action} on every item, each on its own thread, and returns when all have ended; the
-   * first failure is thrown with the others attached as suppressed.
-   */
-  static <T> void eachAtOnce(List<T> items, java.util.function.Consumer<T> action) {
-    if (items.size() <= 1) {
-      items.forEach(action);
-      return;
-    }
-    var pool =
-        java.util.concurrent.Executors.newFixedThreadPool(
-            items.size(),
-            r -> {
-              Thread t = new Thread(r, "docker-cluster-node");
-              t.setDaemon(true);
-              return t;
-            });
-    try {
-      List<java.util.concurrent.Future<?>> running = new ArrayList<>();
-      for (T item : items) {
-        running.add(pool.submit(() -> action.accept(item)));
-      }
-      RuntimeException failure = null;
-      for (var f : running) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          RuntimeException cause =
-              e.getCause() instanceof RuntimeException r
-                  ? r
-                  : new IllegalStateException(e.getCause().getMessage(), e.getCause());
-          if (failure == null) {
-            failure = cause;
-          } else {
-            failure.addSuppressed(cause);
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while waiting for " + items, e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-    } finally {
-      pool.shutdownNow();
     }
   }
 
@@ -431,7 +382,7 @@ public final class DockerCluster implements Cluster {
             }
           });
     }
-    eachAtOnce(stops, Runnable::run);
+    EachAtOnce.run(stops, Runnable::run);
     return List.copyOf(problems);
   }
 
@@ -601,7 +552,7 @@ public final class DockerCluster implements Cluster {
   public synchronized void close() {
     try {
       // All at once: each stop is a few Docker API calls that need not wait for the others'.
-      eachAtOnce(
+      EachAtOnce.run(
           nodes.values().stream().filter(node -> node.container != null).toList(),
           node -> {
             try {

@@ -18,7 +18,7 @@ class EachAtOnceTest {
     // Each action waits until all three have begun: one after another, the first would wait alone.
     var begun = new CountDownLatch(3);
     Set<String> sawTheOthers = ConcurrentHashMap.newKeySet();
-    DockerCluster.eachAtOnce(
+    EachAtOnce.run(
         List.of("n1", "n2", "n3"),
         id -> {
           begun.countDown();
@@ -38,7 +38,7 @@ class EachAtOnceTest {
     Set<String> ran = ConcurrentHashMap.newKeySet();
     assertThatThrownBy(
             () ->
-                DockerCluster.eachAtOnce(
+                EachAtOnce.run(
                     List.of("n1", "n2", "n3"),
                     id -> {
                       ran.add(id);
