@@ -36,6 +36,7 @@ final class GrpcDriver implements AutoCloseable {
   private final LeaderWatch<String> leaders;
   // The channels to each server the load has driven as the leader; the current leader's are used.
   private final Map<String, List<ManagedChannel>> channels = new java.util.HashMap<>();
+  private volatile Route route;
   private final Map<KvLoad.Op, Object[]> requests = new EnumMap<>(KvLoad.Op.class);
   private final AtomicInteger active = new AtomicInteger();
   // A failed call is reissued from here after a pause: a server that refuses at once must neither
@@ -60,7 +61,7 @@ final class GrpcDriver implements AutoCloseable {
     this.leaders = leaders;
     this.channelCount = channelCount;
     this.callTimeout = callTimeout;
-    channelsTo(leaders.current());
+    toLeader();
     ByteString v = ByteString.copyFrom(value);
     for (KvLoad.Op op : KvLoad.Op.values()) {
       Object[] r = new Object[keys.size()];
@@ -81,7 +82,7 @@ final class GrpcDriver implements AutoCloseable {
       if (!window.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
         throw new IOException("prefilling " + n + " keys did not finish within " + bound);
       }
-      List<ManagedChannel> toLeader = channelsTo(leaders.current());
+      List<ManagedChannel> toLeader = toLeader();
       ClientCalls.asyncUnaryCall(
           toLeader.get(k % toLeader.size()).newCall(kv.method(KvLoad.Op.PUT), options()),
           puts[k],
@@ -139,6 +140,20 @@ final class GrpcDriver implements AutoCloseable {
     all.forEach(GrpcKv::close);
   }
 
+  /** The current leader's channels, without a lock while the leader stays where it is. */
+  private List<ManagedChannel> toLeader() {
+    Route r = route;
+    String leader = leaders.current();
+    if (r != null && r.leader().equals(leader)) {
+      return r.channels();
+    }
+    List<ManagedChannel> opened = channelsTo(leader);
+    route = new Route(leader, opened);
+    return opened;
+  }
+
+  private record Route(String leader, List<ManagedChannel> channels) {}
+
   /** The channels to {@code server}, opened on first use. */
   private List<ManagedChannel> channelsTo(String server) {
     synchronized (channels) {
@@ -184,7 +199,7 @@ final class GrpcDriver implements AutoCloseable {
       }
       op = mix.op(step++);
       Object request = requests.get(op)[random.nextInt(keys)];
-      List<ManagedChannel> toLeader = channelsTo(leaders.current());
+      List<ManagedChannel> toLeader = toLeader();
       started = System.nanoTime();
       ClientCalls.asyncUnaryCall(
           toLeader.get(index % toLeader.size()).newCall(kv.method(op), options()), request, this);
