@@ -31,11 +31,26 @@ final class Progress {
   /** In SNAPSHOT: no chunk was acknowledged since the last heartbeat, so resend. */
   boolean snapshotStalled;
 
+  /**
+   * The highest commit index sent to this follower in an AppendEntries. An AppendEntries that is
+   * out carries the commit of its time; the newer one goes with the next, so a commit alone is sent
+   * only to a follower with nothing out ({@link #owesCommit}).
+   */
+  long commitSent;
+
   final Inflights inflights;
 
   Progress(long next, int maxInflight, long maxInflightBytes) {
     this.next = next;
     this.inflights = new Inflights(maxInflight, maxInflightBytes);
+  }
+
+  /**
+   * True when the follower was not told of {@code committed} and no AppendEntries is out to it
+   * whose answer would bring the next one: only then does it need one for the commit alone.
+   */
+  boolean owesCommit(long committed) {
+    return commitSent < committed && !(state == State.REPLICATE && inflights.count() > 0);
   }
 
   void becomeProbe() {

@@ -21,8 +21,16 @@ final class Replication {
   private final RaftCore c;
   private boolean appendsPending;
 
-  /** Send AppendEntries even when empty: followers must learn a new commit index. */
+  /**
+   * The commit index moved, or a follower's window emptied: send AppendEntries, even empty, to the
+   * followers that owe a commit ({@link Progress#owesCommit}). A follower with an AppendEntries out
+   * hears of the commit with the next one, sent when that one is answered: under load the commit
+   * rides on entries instead of doubling the messages.
+   */
   private boolean commitPending;
+
+  /** Send AppendEntries to every follower even when empty (new members are probed at once). */
+  private boolean probePending;
 
   Replication(RaftCore core) {
     this.c = core;
@@ -31,6 +39,7 @@ final class Replication {
   void reset() {
     appendsPending = false;
     commitPending = false;
+    probePending = false;
   }
 
   void becomeLeader() {
@@ -53,11 +62,13 @@ final class Replication {
   }
 
   void flush() {
-    if (appendsPending || commitPending) {
-      boolean sendIfEmpty = commitPending;
+    if (appendsPending || commitPending || probePending) {
+      boolean probe = probePending;
       appendsPending = false;
       commitPending = false;
+      probePending = false;
       for (Map.Entry<String, Progress> e : c.tracker.peers()) {
+        boolean sendIfEmpty = probe || e.getValue().owesCommit(c.log.committed);
         if (!maybeSendAppend(e.getKey(), e.getValue(), sendIfEmpty)) {
           continue;
         }
@@ -90,6 +101,7 @@ final class Replication {
       return false;
     }
     c.send(new AppendEntries(c.id, to, c.term, prevIndex, prevTerm, ents, c.log.committed));
+    pr.commitSent = Math.max(pr.commitSent, c.log.committed);
     if (pr.state == Progress.State.PROBE) {
       pr.probeSent = true;
     } else if (!ents.isEmpty()) {
@@ -212,7 +224,7 @@ final class Replication {
       }
       case REPLICATE -> pr.inflights.freeLE(r.index());
     }
-    if (maybeCommit()) {
+    if (maybeCommit() || pr.owesCommit(c.log.committed)) {
       commitPending = true;
     }
     fill(r.from(), pr);
@@ -274,7 +286,7 @@ final class Replication {
 
   void onMembershipChanged() {
     maybeCommit();
-    commitPending = true; // probe new members even when there is nothing new to send
+    probePending = true; // probe new members even when there is nothing new to send
   }
 
   void read(byte[] context) {

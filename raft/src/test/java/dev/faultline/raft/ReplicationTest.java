@@ -167,6 +167,69 @@ class ReplicationTest {
   }
 
   @Test
+  void aFollowerWithAnAppendOutHearsOfTheCommitWithTheNextOne() {
+    TestCluster c = new TestCluster("a", "b", "c");
+    c.elect("a");
+    c.propose("a", "p1");
+    c.processReady("a");
+    long p1 = c.core("a").lastIndex();
+    List<Message> toC = held(c, "c");
+    c.deliverAll(); // b takes p1
+    c.processReady("b");
+    c.deliverAll(); // b's acknowledgement: a and b hold p1, so it commits
+    c.processReady("a");
+    assertThat(c.core("a").commitIndex()).isEqualTo(p1);
+    AppendEntries toB = only(List.copyOf(c.inFlight), AppendEntries.class);
+    assertThat(toB.to()).isEqualTo("b");
+    assertThat(toB.entries()).as("nothing new: the commit alone").isEmpty();
+    assertThat(toB.commit()).isEqualTo(p1);
+    // c's append is still out; its answer brings c the commit
+    c.inFlight.addAll(toC);
+    c.stabilize();
+    assertThat(c.core("c").commitIndex()).isEqualTo(p1);
+    assertThat(c.appliedCommands("c")).containsExactly("p1");
+  }
+
+  @Test
+  void underLoadTheCommitGoesWithTheNextEntriesNotAloneAhead() {
+    TestCluster c = new TestCluster("a", "b", "c");
+    c.elect("a");
+    c.propose("a", "p1");
+    c.processReady("a");
+    long p1 = c.core("a").lastIndex();
+    List<Message> toC = held(c, "c");
+    c.deliverAll();
+    c.processReady("b");
+    c.propose("a", "p2"); // arrives while b's acknowledgement of p1 is on its way
+    c.deliverAll();
+    c.processReady("a");
+    List<AppendEntries> appends =
+        c.inFlight.stream()
+            .filter(m -> m instanceof AppendEntries)
+            .map(AppendEntries.class::cast)
+            .toList();
+    assertThat(appends)
+        .as("one append to each follower, with p2 and p1's commit; none with the commit alone")
+        .hasSize(2)
+        .allSatisfy(
+            a -> {
+              assertThat(a.entries()).hasSize(1);
+              assertThat(a.commit()).isEqualTo(p1);
+            });
+    c.inFlight.addAll(toC);
+    c.stabilize();
+    assertThat(c.appliedCommands("c")).containsExactly("p1", "p2");
+    assertThat(c.core("c").commitIndex()).isEqualTo(p1 + 1);
+  }
+
+  /** Takes the messages to {@code to} out of the network, to be delivered later. */
+  private static List<Message> held(TestCluster c, String to) {
+    List<Message> out = c.inFlight.stream().filter(m -> m.to().equals(to)).toList();
+    c.inFlight.removeAll(out);
+    return out;
+  }
+
+  @Test
   void proposalOnFollowerIsRefusedNamingTheLeader() {
     TestCluster c = new TestCluster("a", "b", "c");
     c.elect("a");
