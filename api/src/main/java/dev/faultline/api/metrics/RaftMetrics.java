@@ -54,6 +54,7 @@ public final class RaftMetrics {
   private final Timer stageApply;
   private final Timer[] handoffs = new Timer[4];
   private final Counter committedBeforeOwnSync;
+  private final ConcurrentMap<String, Counter> messages = new ConcurrentHashMap<>();
 
   RaftMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -107,6 +108,25 @@ public final class RaftMetrics {
         Counter.builder("raft.proposals.committed.before.own.sync")
             .description("Proposals committed on the followers' acknowledgements alone")
             .register(registry);
+  }
+
+  /**
+   * Counts one Raft message between nodes: {@code direction} is {@code sent} or {@code received},
+   * {@code type} the message's kind. Called on the Raft loop's thread.
+   */
+  public void peerMessage(String direction, String type) {
+    messages
+        .computeIfAbsent(
+            direction + ' ' + type,
+            k ->
+                Counter.builder("raft.messages")
+                    .tag("direction", direction)
+                    .tag("type", type)
+                    .description(
+                        "Raft messages between nodes, by direction and kind; EmptyAppendEntries"
+                            + " carries a commit index or probes, no entries")
+                    .register(registry))
+        .increment();
   }
 
   private Timer stage(String stage, String description) {

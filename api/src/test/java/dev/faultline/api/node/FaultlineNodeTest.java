@@ -131,6 +131,15 @@ class FaultlineNodeTest {
                 }
               }
             });
+    // Messages between nodes are counted by kind: the leader sent entries, a follower got them.
+    assertThat(first.metrics().scrape())
+        .containsPattern("raft_messages_total\\{direction=\"sent\",type=\"AppendEntries\"\\} [1-9]")
+        .containsPattern(
+            "raft_messages_total\\{direction=\"received\",type=\"AppendResponse\"\\} [1-9]");
+    FaultlineNode follower = nodes.stream().filter(n -> n != first).findFirst().orElseThrow();
+    assertThat(follower.metrics().scrape())
+        .containsPattern(
+            "raft_messages_total\\{direction=\"received\",type=\"AppendEntries\"\\} [1-9]");
 
     FaultlineNode old = leader().orElseThrow();
     old.close();

@@ -270,6 +270,7 @@ public final class RaftNode implements AutoCloseable {
                     e.getMessage());
                 return;
               }
+              observer.messageReceived(m);
               core.step(m);
             }));
   }
@@ -376,6 +377,7 @@ public final class RaftNode implements AutoCloseable {
 
   private void send(List<Message> messages) {
     for (Message m : messages) {
+      observer.messageSent(m);
       transport.send(m.to(), MessageCodec.encode(m));
     }
   }

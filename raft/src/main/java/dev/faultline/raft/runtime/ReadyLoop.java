@@ -68,6 +68,12 @@ public final class ReadyLoop {
      */
     default void proposalApplied(
         long proposed, long written, long synced, long committed, long applied) {}
+
+    /** A message handed to the transport (on the loop thread). */
+    default void messageSent(Message m) {}
+
+    /** A message from a peer, decoded, about to be stepped (on the loop thread). */
+    default void messageReceived(Message m) {}
   }
 
   /**

@@ -105,6 +105,7 @@ class ComposeClusterIT {
               + " the dashboard's queries are checked on Prometheus instead");
     }
     composeFile = writeComposeFile();
+    Phases phases = new Phases();
 
     List<String> up = new ArrayList<>(List.of("up", "-d", "--build", "n1", "n2", "n3"));
     up.addAll(List.of("toxiproxy", "prometheus"));
@@ -114,6 +115,7 @@ class ComposeClusterIT {
     started = true;
     Compose.Result result = compose(900, up.toArray(String[]::new));
     assertThat(result.code()).as(result.output()).isZero();
+    phases.end("up");
 
     // Every node healthy (Docker's health check: GET /readyz), all naming one leader.
     // A loaded 2-core machine took over two minutes to start three JVMs in containers.
@@ -122,6 +124,7 @@ class ComposeClusterIT {
         .pollInterval(Duration.ofSeconds(1))
         .until(() -> NODES.stream().allMatch(this::healthy));
     String leader = awaitOneLeader(NODES, Duration.ofSeconds(120));
+    phases.end("healthy");
 
     // A write through n1, read back through n2 (both follow the redirect to the leader).
     try (KvClient n1 = httpClient("n1");
@@ -136,6 +139,7 @@ class ComposeClusterIT {
         .atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofSeconds(2))
         .until(() -> upTargets(prometheus).size() == NODES.size());
+    phases.end("scraped");
 
     // Traffic for every panel, then every dashboard query must return data.
     drive();
@@ -159,6 +163,7 @@ class ComposeClusterIT {
               }
               return empty.isEmpty();
             });
+    phases.end("dashboard");
 
     // Cut the leader from both others in Toxiproxy: it loses its leadership, and the links heal.
     ToxiproxyClient toxiproxy = new ToxiproxyClient("127.0.0.1", hostPorts.get(8474));
@@ -182,6 +187,7 @@ class ComposeClusterIT {
       toxiproxy.getProxy(leader + "-to-" + other).enable();
       toxiproxy.getProxy(other + "-to-" + leader).enable();
     }
+    phases.end("cut");
     String healed = awaitOneLeader(NODES, Duration.ofSeconds(60));
     await("every node healthy again after the cut")
         .atMost(Duration.ofSeconds(60))
@@ -197,7 +203,24 @@ class ComposeClusterIT {
             + healed
             + "; "
             + queries.size()
-            + " dashboard queries returned data");
+            + " dashboard queries returned data; phases: "
+            + phases.end("healed"));
+  }
+
+  /** Seconds spent in each step of the run, for the build's log. */
+  private static final class Phases {
+    private final StringBuilder line = new StringBuilder();
+    private long mark = System.nanoTime();
+
+    String end(String step) {
+      long now = System.nanoTime();
+      line.append(line.length() == 0 ? "" : ", ")
+          .append(step)
+          .append(' ')
+          .append(String.format(java.util.Locale.ROOT, "%.1f s", (now - mark) / 1e9));
+      mark = now;
+      return line.toString();
+    }
   }
 
   /** docker-compose.yml with its host ports moved to free loopback ports. */
