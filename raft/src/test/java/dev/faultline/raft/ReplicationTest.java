@@ -169,13 +169,8 @@ class ReplicationTest {
   @Test
   void aFollowerWithAnAppendOutHearsOfTheCommitWithTheNextOne() {
     TestCluster c = new TestCluster("a", "b", "c");
-    c.elect("a");
-    c.propose("a", "p1");
-    c.processReady("a");
+    List<Message> toC = p1TakenByBOnly(c);
     long p1 = c.core("a").lastIndex();
-    List<Message> toC = held(c, "c");
-    c.deliverAll(); // b takes p1
-    c.processReady("b");
     c.deliverAll(); // b's acknowledgement: a and b hold p1, so it commits
     c.processReady("a");
     assertThat(c.core("a").commitIndex()).isEqualTo(p1);
@@ -193,13 +188,8 @@ class ReplicationTest {
   @Test
   void underLoadTheCommitGoesWithTheNextEntriesNotAloneAhead() {
     TestCluster c = new TestCluster("a", "b", "c");
-    c.elect("a");
-    c.propose("a", "p1");
-    c.processReady("a");
+    List<Message> toC = p1TakenByBOnly(c);
     long p1 = c.core("a").lastIndex();
-    List<Message> toC = held(c, "c");
-    c.deliverAll();
-    c.processReady("b");
     c.propose("a", "p2"); // arrives while b's acknowledgement of p1 is on its way
     c.deliverAll();
     c.processReady("a");
@@ -222,11 +212,19 @@ class ReplicationTest {
     assertThat(c.core("c").commitIndex()).isEqualTo(p1 + 1);
   }
 
-  /** Takes the messages to {@code to} out of the network, to be delivered later. */
-  private static List<Message> held(TestCluster c, String to) {
-    List<Message> out = c.inFlight.stream().filter(m -> m.to().equals(to)).toList();
-    c.inFlight.removeAll(out);
-    return out;
+  /**
+   * Elects a, which replicates p1: b takes it and its acknowledgement is on the way; the append to
+   * c is held back and returned, to be delivered later.
+   */
+  private static List<Message> p1TakenByBOnly(TestCluster c) {
+    c.elect("a");
+    c.propose("a", "p1");
+    c.processReady("a");
+    List<Message> toC = c.inFlight.stream().filter(m -> m.to().equals("c")).toList();
+    c.inFlight.removeAll(toC);
+    c.deliverAll();
+    c.processReady("b");
+    return toC;
   }
 
   @Test

@@ -69,10 +69,11 @@ class SimCommandTest {
     Run r =
         run(
             "sim",
-            // A seed whose schedule exposes the bug (13 of seeds 1-30 do, before and after the
-            // one-round ReadIndex, which moved which ones).
+            // A seed whose schedule exposes the bug. Which ones do moves with every change to
+            // the messages Raft sends: 24 of seeds 1-60 did before a commit rode on the next
+            // AppendEntries, 26 after, seed 5 among them both times.
             "--seed",
-            "3",
+            "5",
             "--bug",
             "lost-rebuild-writes",
             "--workload",
@@ -81,7 +82,7 @@ class SimCommandTest {
             tmp.toString());
     assertThat(r.exit()).isEqualTo(1);
     assertThat(r.out())
-        .contains("seed 3 FAILED (LINEARIZABILITY)")
-        .contains("faultline sim --seed 3 --bug lost-rebuild-writes --workload churn");
+        .contains("seed 5 FAILED (LINEARIZABILITY)")
+        .contains("faultline sim --seed 5 --bug lost-rebuild-writes --workload churn");
   }
 }

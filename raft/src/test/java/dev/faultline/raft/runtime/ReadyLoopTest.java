@@ -179,20 +179,20 @@ class ReadyLoopTest {
     Message.AppendResponse toC = new Message.AppendResponse("b", "c", 2, true, 6, 0, 0);
     Message.HeartbeatResponse beat = new Message.HeartbeatResponse("b", "a", 2, 9);
 
-    assertThat(ReadyLoop.withoutCoveredAcks(List.of(at5, beat, at7)))
+    assertThat(Acknowledgements.folded(List.of(at5, beat, at7)))
         .as("the later acknowledgement says all the earlier one did")
         .containsExactly(beat, at7);
-    assertThat(ReadyLoop.withoutCoveredAcks(List.of(at7, at5))).containsExactly(at7);
-    assertThat(ReadyLoop.withoutCoveredAcks(List.of(at7, beat, at5)))
+    assertThat(Acknowledgements.folded(List.of(at7, at5))).containsExactly(at7);
+    assertThat(Acknowledgements.folded(List.of(at7, beat, at5)))
         .as("the highest stands where the last stood")
         .containsExactly(beat, at7);
-    assertThat(ReadyLoop.withoutCoveredAcks(List.of(refusal, at5)))
+    assertThat(Acknowledgements.folded(List.of(refusal, at5)))
         .as("a refusal is never left out")
         .containsExactly(refusal, at5);
-    assertThat(ReadyLoop.withoutCoveredAcks(List.of(oldTerm, at5)))
+    assertThat(Acknowledgements.folded(List.of(oldTerm, at5)))
         .as("nor one of another term")
         .containsExactly(oldTerm, at5);
-    assertThat(ReadyLoop.withoutCoveredAcks(List.of(toC, at5)))
+    assertThat(Acknowledgements.folded(List.of(toC, at5)))
         .as("nor one to another leader")
         .containsExactly(toC, at5);
   }
