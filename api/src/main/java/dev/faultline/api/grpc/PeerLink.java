@@ -76,6 +76,9 @@ final class PeerLink implements AutoCloseable {
             .keepAliveTime(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveTimeout(options.keepAlive().toMillis(), TimeUnit.MILLISECONDS)
             .keepAliveWithoutCalls(true)
+            // A lost stream is reopened here (run, reopen), never replayed by gRPC: its retry
+            // machinery would only copy the stream's messages into a replay buffer never used.
+            .disableRetry()
             // Stream callbacks only set flags and wake the sender: run them on the network thread.
             .directExecutor()
             .build();
