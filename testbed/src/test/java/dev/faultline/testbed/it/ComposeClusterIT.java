@@ -148,7 +148,7 @@ class ComposeClusterIT {
     Map<String, Integer> empty = new LinkedHashMap<>();
     await("every dashboard query returns data")
         .atMost(Duration.ofSeconds(120))
-        .pollInterval(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofSeconds(2))
         .until(
             () -> {
               empty.clear();
@@ -244,6 +244,34 @@ class ComposeClusterIT {
     String heartbeat = "FAULTLINE_HEARTBEAT_TICKS: \"2\"\n";
     assertThat(text).contains(heartbeat);
     text = text.replace(heartbeat, heartbeat + "    FAULTLINE_SNAPSHOT_INTERVAL: \"50\"\n");
+    // The image's own health check (GET /readyz), probed every second instead of every 5 s, so
+    // that the test sees a node healthy, unhealthy and healthy again within a second or three.
+    String restart = "  restart: unless-stopped\n";
+    assertThat(text).contains(restart);
+    text =
+        text.replace(
+            restart,
+            restart
+                + "  healthcheck:\n"
+                + "    test: [\"CMD-SHELL\", \"curl -fsS -o /dev/null http://127.0.0.1:8080/readyz"
+                + " || exit 1\"]\n"
+                + "    interval: 1s\n"
+                + "    timeout: 2s\n"
+                + "    retries: 3\n"
+                + "    start_period: 60s\n");
+    // The project's Prometheus configuration, scraping every second instead of every 5 s: the
+    // dashboard's rates need two scrapes after the traffic.
+    String config = Files.readString(root.resolve("deploy/prometheus/prometheus.yml"));
+    assertThat(config).contains("scrape_interval: 5s").contains("evaluation_interval: 5s");
+    Path fastConfig = dir.resolve("prometheus.yml");
+    Files.writeString(
+        fastConfig,
+        config
+            .replace("scrape_interval: 5s", "scrape_interval: 1s")
+            .replace("evaluation_interval: 5s", "evaluation_interval: 1s"));
+    String mount = "./deploy/prometheus/prometheus.yml:";
+    assertThat(text).contains(mount);
+    text = text.replace(mount, fastConfig.toAbsolutePath() + ":");
     Path file = dir.resolve("docker-compose.yml");
     Files.writeString(file, text);
     return file;
@@ -264,12 +292,18 @@ class ComposeClusterIT {
     return Compose.run(argv, boundSeconds, dir);
   }
 
+  /** Each node's container id, looked up once: one docker-compose process per poll is slow. */
+  private final Map<String, String> containers = new java.util.concurrent.ConcurrentHashMap<>();
+
   private boolean healthy(String service) {
     try {
-      Compose.Result id = compose(60, "ps", "-q", service);
-      String container = id.output().trim();
-      if (container.isEmpty()) {
-        return false;
+      String container = containers.get(service);
+      if (container == null) {
+        container = compose(60, "ps", "-q", service).output().trim();
+        if (container.isEmpty()) {
+          return false;
+        }
+        containers.put(service, container);
       }
       var state =
           org.testcontainers.DockerClientFactory.instance()
