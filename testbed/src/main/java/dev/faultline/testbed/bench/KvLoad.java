@@ -259,7 +259,6 @@ public final class KvLoad {
   private final AtomicLong measured = new AtomicLong();
   private final Sink sink = new Counting();
   private volatile boolean measuring;
-  private volatile boolean stop;
   private double seconds;
 
   public KvLoad(Options options) {
@@ -327,23 +326,18 @@ public final class KvLoad {
     LeaderWatch<URI> leaders =
         new LeaderWatch<>(leader, () -> protocol.leader(targets, (int) LOOKUP_TIMEOUT.toMillis()));
     prefill(protocol, leader, (int) timeout.toMillis(), prefill);
-    List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < options.inFlight(); w++) {
-      long seed = options.seed() * 1_000_003L + w;
-      Thread t =
-          new Thread(
-              () -> work(protocol, leaders, (int) timeout.toMillis(), seed), "bench-worker-" + w);
-      t.setDaemon(true);
-      workers.add(t);
-      t.start();
+    try (HttpDriver driver = new HttpDriver(protocol, leaders, timeout, keyNames, value)) {
+      driver.start(options.inFlight(), options.mix(), options.keys(), options.seed(), sink);
+      List<OpStats> stats = measure();
+      driver.stop(timeout.plusSeconds(1));
+      return new Result(
+          protocol.name(),
+          leaders.current().toString(),
+          leaders.changes(),
+          options,
+          seconds,
+          stats);
     }
-    List<OpStats> stats = measure();
-    stop = true;
-    for (Thread t : workers) {
-      t.join(timeout.toMillis() + 1000L);
-    }
-    return new Result(
-        protocol.name(), leaders.current().toString(), leaders.changes(), options, seconds, stats);
   }
 
   /** Waits out the warm-up, forgets it, then measures for the duration or up to maxOps. */
@@ -427,55 +421,6 @@ public final class KvLoad {
     }
     if (!failures.isEmpty()) {
       throw new IOException("prefilling " + n + " keys failed: " + failures.get(0).getMessage());
-    }
-  }
-
-  /**
-   * One worker: an operation at a time on its own connection to the leader, moving to another
-   * server when the leader does (see {@link LeaderWatch}); an operation refused or unanswered while
-   * it moves counts as an error.
-   */
-  private void work(KvProtocol protocol, LeaderWatch<URI> leaders, int timeout, long seed) {
-    SplittableRandom random = new SplittableRandom(seed);
-    int step = 0;
-    URI at = leaders.current();
-    HttpConnection c = new HttpConnection(at, Duration.ofMillis(timeout));
-    try {
-      while (!stop) {
-        if (!leaders.current().equals(at)) {
-          c.close();
-          at = leaders.current();
-          c = new HttpConnection(at, Duration.ofMillis(timeout));
-        }
-        Op op = options.mix().op(step++);
-        String key = keyNames.get(random.nextInt(options.keys()));
-        long t0 = System.nanoTime();
-        try {
-          HttpConnection.Response r =
-              switch (op) {
-                case PUT -> protocol.put(c, key, value);
-                case GET -> protocol.get(c, key);
-                case DELETE -> protocol.delete(c, key);
-              };
-          long nanos = System.nanoTime() - t0;
-          if (protocol.ok(r)) {
-            sink.ok(op, nanos);
-          } else {
-            sink.error(op, "HTTP " + r.status());
-            URI named = r.status() == 307 ? base(r.location()) : null;
-            if (named != null) {
-              leaders.named(named);
-            } else if (r.status() == 503) {
-              leaders.lost();
-            }
-          }
-        } catch (IOException e) {
-          sink.error(op, e.getClass().getSimpleName());
-          leaders.lost();
-        }
-      }
-    } finally {
-      c.close();
     }
   }
 

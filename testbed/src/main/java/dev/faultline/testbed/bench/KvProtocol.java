@@ -24,14 +24,28 @@ sealed interface KvProtocol permits KvProtocol.Faultline, KvProtocol.Etcd {
   /** The endpoint of the leader among {@code targets}, found by asking them. */
   URI leader(List<URI> targets, int timeoutMillis) throws IOException;
 
-  HttpConnection.Response put(HttpConnection c, String key, byte[] value) throws IOException;
-
-  HttpConnection.Response get(HttpConnection c, String key) throws IOException;
-
-  HttpConnection.Response delete(HttpConnection c, String key) throws IOException;
+  default HttpConnection.Response put(HttpConnection c, String key, byte[] value)
+      throws IOException {
+    return request(KvLoad.Op.PUT, key, value).on(c);
+  }
 
   /** Whether {@code r} answers the operation successfully (an absent key is a success). */
-  boolean ok(HttpConnection.Response r);
+  default boolean ok(HttpConnection.Response r) {
+    return ok(r.status());
+  }
+
+  /** Whether a status answers the operation successfully (an absent key is a success). */
+  boolean ok(int status);
+
+  /** One operation as an HTTP request: what {@link #put}, {@link #get} and {@link #delete} send. */
+  record Request(String method, String path, String contentType, byte[] body) {
+    HttpConnection.Response on(HttpConnection c) throws IOException {
+      return c.exchange(method, path, contentType, body);
+    }
+  }
+
+  /** The request of {@code op} on {@code key} ({@code value} for a put). */
+  Request request(KvLoad.Op op, String key, byte[] value);
 
   /** {@code PUT/GET/DELETE /v1/kv/KEY}; the leader from {@code GET /v1/cluster}. */
   record Faultline() implements KvProtocol {
@@ -61,24 +75,17 @@ sealed interface KvProtocol permits KvProtocol.Faultline, KvProtocol.Etcd {
     }
 
     @Override
-    public HttpConnection.Response put(HttpConnection c, String key, byte[] value)
-        throws IOException {
-      return c.exchange("PUT", "/v1/kv/" + key, "application/octet-stream", value);
+    public Request request(KvLoad.Op op, String key, byte[] value) {
+      return switch (op) {
+        case PUT -> new Request("PUT", "/v1/kv/" + key, "application/octet-stream", value);
+        case GET -> new Request("GET", "/v1/kv/" + key, null, null);
+        case DELETE -> new Request("DELETE", "/v1/kv/" + key, null, null);
+      };
     }
 
     @Override
-    public HttpConnection.Response get(HttpConnection c, String key) throws IOException {
-      return c.exchange("GET", "/v1/kv/" + key, null, null);
-    }
-
-    @Override
-    public HttpConnection.Response delete(HttpConnection c, String key) throws IOException {
-      return c.exchange("DELETE", "/v1/kv/" + key, null, null);
-    }
-
-    @Override
-    public boolean ok(HttpConnection.Response r) {
-      return r.status() == 200 || r.status() == 204 || r.status() == 404;
+    public boolean ok(int status) {
+      return status == 200 || status == 204 || status == 404;
     }
   }
 
@@ -120,35 +127,29 @@ sealed interface KvProtocol permits KvProtocol.Faultline, KvProtocol.Etcd {
     }
 
     @Override
-    public HttpConnection.Response put(HttpConnection c, String key, byte[] value)
-        throws IOException {
+    public Request request(KvLoad.Op op, String key, byte[] value) {
       String body =
-          "{\"key\":\""
-              + b64(key)
-              + "\",\"value\":\""
-              + Base64.getEncoder().encodeToString(value)
-              + "\"}";
-      return c.exchange(
-          "POST", "/v3/kv/put", "application/json", body.getBytes(StandardCharsets.UTF_8));
+          switch (op) {
+            case PUT ->
+                "{\"key\":\""
+                    + b64(key)
+                    + "\",\"value\":\""
+                    + Base64.getEncoder().encodeToString(value)
+                    + "\"}";
+            case GET, DELETE -> "{\"key\":\"" + b64(key) + "\"}";
+          };
+      String path =
+          switch (op) {
+            case PUT -> "/v3/kv/put";
+            case GET -> "/v3/kv/range";
+            case DELETE -> "/v3/kv/deleterange";
+          };
+      return new Request("POST", path, "application/json", body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override
-    public HttpConnection.Response get(HttpConnection c, String key) throws IOException {
-      String body = "{\"key\":\"" + b64(key) + "\"}";
-      return c.exchange(
-          "POST", "/v3/kv/range", "application/json", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public HttpConnection.Response delete(HttpConnection c, String key) throws IOException {
-      String body = "{\"key\":\"" + b64(key) + "\"}";
-      return c.exchange(
-          "POST", "/v3/kv/deleterange", "application/json", body.getBytes(StandardCharsets.UTF_8));
-    }
-
-    @Override
-    public boolean ok(HttpConnection.Response r) {
-      return r.status() == 200;
+    public boolean ok(int status) {
+      return status == 200;
     }
   }
 
