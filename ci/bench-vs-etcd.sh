@@ -13,12 +13,12 @@
 # Everything started here is stopped on exit, by pid.
 #
 # Each measurement follows a warm-up under the same load (not counted), 30 s by default. Before the
-# first one, both clusters settle under a mixed load (put, get, delete; HTTP, then gRPC), in rounds
-# of SETTLE_ROUND: a fresh JVM spends its first minute or more compiling (a leader's C2 compiler
+# first one, both clusters settle under the loads measured (PUT, then GET; HTTP, then gRPC), in
+# rounds of SETTLE_ROUND: a fresh JVM spends its first minute or more compiling (a leader's C2 compiler
 # threads took 27-45% of its CPU 20-60 s into a first PUT load), so without it the first
 # measurement, HTTP PUT, measured the compiler rather than the store, and the later ones ran on code
 # the earlier had compiled. Faultline settles until its nodes' JIT compilations, summed, took under
-# 10% of a round's time (jstat's compile time; at most SETTLE_ROUNDS rounds); etcd then runs as many rounds of the same
+# SETTLE_BELOW (5%) of a round's time (jstat's compile time; at most SETTLE_ROUNDS rounds); etcd then runs as many rounds of the same
 # load, so both systems hold the same history when measured. Each Faultline measurement also says
 # how much CPU its nodes' compilers took during it.
 #
@@ -28,7 +28,8 @@
 #   IN_FLIGHT       operations in flight (64; CONCURRENCY is read too, for older callers)
 #   HIGH_IN_FLIGHT  a second table at this many in flight (unset: none), e.g. 256
 #   ONE_DURATION, ONE_WARMUP   the one-client measurements (10s each; the servers are warm by then)
-#   SETTLE_ROUND    one round of the settling load (20s); SETTLE_ROUNDS at most this many (8; 0: none)
+#   SETTLE_ROUND    one round of the settling load (20s); SETTLE_ROUNDS at most this many (8; 0: none);
+#                   SETTLE_BELOW the share of a round the nodes may spend compiling and be settled (5)
 #   CHANNELS        gRPC channels the load shares (1, the same for both systems)
 #   DATA_DIR        where both clusters keep their data (default: $TMPDIR or /tmp), e.g. a slow disk
 #   SLOW_DISK_MS    put both clusters' data (and the fsync probe) on a slowed disk, torn down at exit:
@@ -49,6 +50,7 @@ one_warmup=${ONE_WARMUP:-10s}
 channels=${CHANNELS:-1}
 settle_round=${SETTLE_ROUND:-20s}
 settle_rounds=${SETTLE_ROUNDS:-8}
+settle_below=${SETTLE_BELOW:-5}
 data_dir=${DATA_DIR:-${TMPDIR:-/tmp}}
 slow_ms=${SLOW_DISK_MS:-}
 etcd_base=${ETCD_BASE_PORT:-23790}
@@ -68,6 +70,7 @@ seconds() {
   esac
 }
 [[ $settle_rounds =~ ^[0-9]+$ ]] || die "SETTLE_ROUNDS=$settle_rounds: write a whole number"
+[[ $settle_below =~ ^[0-9]+([.][0-9]+)?$ ]] || die "SETTLE_BELOW=$settle_below: write a percentage, e.g. 5"
 for d in "$duration" "$warmup" "$one_duration" "$one_warmup" "$settle_round"; do
   [[ $d =~ ^[0-9]+[sm]?$ ]] || die "duration '$d': write N, Ns or Nm (e.g. 30s)"
 done
@@ -242,15 +245,21 @@ compile_seconds() {
   echo "$total"
 }
 
-# settle_round SYSTEM: one round of the settling load, half of SETTLE_ROUND over HTTP, half over gRPC.
+# settle_round SYSTEM: one round of the settling load: the four loads measured at many in flight
+# (HTTP PUT, HTTP GET, gRPC PUT, gRPC GET), a quarter of SETTLE_ROUND each, in the order measured.
+# A mixed load alone left code to compile: the first measurement after three mixed rounds, HTTP
+# PUT, still had the nodes compiling for 9.3 s of its 35 s.
 settle_round() {
-  local half=$(($(seconds "$settle_round") / 2)) protocol
+  local quarter=$(($(seconds "$settle_round") / 4)) protocol mix
+  ((quarter > 0)) || quarter=1
   for protocol in http grpc; do
-    # shellcheck disable=SC2046 # the target list is meant to split into words
-    timeout --kill-after=10 $((half + 120)) java -jar "$jar" bench --system "$1" \
-      --protocol "$protocol" $(targets "$1" "$protocol") --mix put-get-delete \
-      --in-flight "$in_flight" --channels "$channels" --duration "${half}s" --warmup 0s \
-      >>"$work/settle.txt" 2>&1 || echo "  ($1 settling load over $protocol failed; see settle.txt)"
+    for mix in put get; do
+      # shellcheck disable=SC2046 # the target list is meant to split into words
+      timeout --kill-after=10 $((quarter + 120)) java -jar "$jar" bench --system "$1" \
+        --protocol "$protocol" $(targets "$1" "$protocol") --mix "$mix" \
+        --in-flight "$in_flight" --channels "$channels" --duration "${quarter}s" --warmup 0s \
+        >>"$work/settle.txt" 2>&1 || echo "  ($1 settling $protocol $mix failed; see settle.txt)"
+    done
   done
 }
 
@@ -294,7 +303,7 @@ scrape() {
 
 rounds=0
 if ((settle_rounds > 0)); then
-  echo "== settling: put, get and delete over HTTP then gRPC, $in_flight in flight, in rounds of $settle_round"
+  echo "== settling: put then get over HTTP, then gRPC, $in_flight in flight, in rounds of $settle_round, until the nodes compile for under $settle_below% of a round"
   while ((rounds < settle_rounds)); do
     before=$(compile_seconds)
     started=$SECONDS
@@ -304,7 +313,7 @@ if ((settle_rounds > 0)); then
     compiled=$(awk -v a="$before" -v b="$(compile_seconds)" 'BEGIN { printf "%.1f", b - a }')
     busy=$(awk -v c="$compiled" -v t="$took" 'BEGIN { printf "%.1f", 100 * c / (t > 0 ? t : 1) }')
     echo "  faultline round $rounds: the nodes compiled for $compiled s in this ${took} s round (${busy}%)"
-    awk -v b="$busy" 'BEGIN { exit !(b < 10) }' && break
+    awk -v b="$busy" -v t="$settle_below" 'BEGIN { exit !(b < t) }' && break
   done
   echo "  etcd: $rounds round(s) of the same load, so both hold the same history"
   for _ in $(seq 1 "$rounds"); do settle_round etcd; done
