@@ -13,7 +13,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -39,15 +38,8 @@ final class GrpcDriver implements AutoCloseable {
   private volatile Route route;
   private final Map<KvLoad.Op, Object[]> requests = new EnumMap<>(KvLoad.Op.class);
   private final AtomicInteger active = new AtomicInteger();
-  // A failed call is reissued from here after a pause: a server that refuses at once must neither
-  // recurse on the network thread nor be hammered in a tight loop.
-  private final ScheduledExecutorService retry =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bench-grpc-retry");
-            t.setDaemon(true);
-            return t;
-          });
+  // A failed call is reissued from here after a pause.
+  private final ScheduledExecutorService retry = DriverThreads.retries("bench-grpc-retry");
   private volatile boolean stop;
 
   GrpcDriver(
@@ -122,10 +114,7 @@ final class GrpcDriver implements AutoCloseable {
   /** Lets every slot finish its call in flight and issue no more, waiting at most {@code bound}. */
   void stop(Duration bound) throws InterruptedException {
     stop = true;
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (active.get() > 0 && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
+    DriverThreads.awaitIdle(active, bound);
   }
 
   @Override

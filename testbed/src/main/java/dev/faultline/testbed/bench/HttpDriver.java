@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,15 +46,9 @@ final class HttpDriver implements AutoCloseable {
   // Slots to issue their next request from the loop thread: after a pause, or when started.
   private final ConcurrentLinkedQueue<Slot> ready = new ConcurrentLinkedQueue<>();
   private final AtomicInteger active = new AtomicInteger();
-  // A failed request is followed by a pause here, and by a leader lookup when one is due: a server
-  // that refuses at once must not be hammered, and a lookup blocks.
-  private final ScheduledExecutorService pause =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "bench-http-retry");
-            t.setDaemon(true);
-            return t;
-          });
+  // A failed request is followed by a pause here, and by a leader lookup when one is due (a lookup
+  // blocks).
+  private final ScheduledExecutorService pause = DriverThreads.retries("bench-http-retry");
   private volatile boolean stop;
 
   HttpDriver(
@@ -92,10 +85,7 @@ final class HttpDriver implements AutoCloseable {
   void stop(Duration bound) throws InterruptedException {
     stop = true;
     selector.wakeup();
-    long deadline = System.nanoTime() + bound.toNanos();
-    while (active.get() > 0 && System.nanoTime() < deadline) {
-      TimeUnit.MILLISECONDS.sleep(5);
-    }
+    DriverThreads.awaitIdle(active, bound);
   }
 
   @Override
