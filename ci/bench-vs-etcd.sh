@@ -337,7 +337,7 @@ done
 echo
 load_end=$(cut -d' ' -f1 /proc/loadavg)
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
-sed -n 's/^fsync in [^:]*: /fsync: /p' "$work/fsync.txt"
+sed -n -e 's/^fsync in [^:]*: /fsync: /p' -e 's/^  into zeros written ahead/fsync into zeros written ahead/p' "$work/fsync.txt"
 echo "summary (ops/s, p50/p99 ms):"
 awk -v many="$in_flight $high" '
   /^RESULT system=/ {

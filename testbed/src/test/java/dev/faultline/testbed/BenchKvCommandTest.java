@@ -95,7 +95,8 @@ class BenchKvCommandTest {
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out())
         .contains("fsync in " + tmp.toRealPath())
-        .containsPattern("RESULT fsync fs=\\S+ count=20 size=4096 mean_ms=[0-9.]+ ");
+        .containsPattern("RESULT fsync fs=\\S+ count=20 size=4096 mean_ms=[0-9.]+ ")
+        .containsPattern("RESULT fsync-ahead fs=\\S+ count=20 size=4096 mean_ms=[0-9.]+ ");
     try (Stream<Path> left = Files.list(tmp)) {
       assertThat(left).isEmpty();
     }

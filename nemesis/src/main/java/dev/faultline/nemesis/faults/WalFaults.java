@@ -39,8 +39,35 @@ public final class WalFaults {
   }
 
   /**
-   * Cuts between 1 and {@code maxBytes} bytes (never more than the file holds) off the newest
-   * segment.
+   * Where the written records of a segment end: after its last byte that is not zero. The store
+   * fills the space ahead of its records with zeros, which no damage should land in; a record's own
+   * trailing zeros count as ahead too, so the end found is never past the records'.
+   */
+  static long recordsEnd(FileChannel channel) throws IOException {
+    long end = channel.size();
+    ByteBuffer chunk = ByteBuffer.allocate(64 << 10);
+    while (end > 0) {
+      long from = Math.max(0, end - chunk.capacity());
+      chunk.clear().limit((int) (end - from));
+      while (chunk.hasRemaining()) {
+        if (channel.read(chunk, from + chunk.position()) < 0) {
+          throw new IOException("segment shrank while being read");
+        }
+      }
+      for (int i = chunk.limit() - 1; i >= 0; i--) {
+        if (chunk.get(i) != 0) {
+          return from + i + 1;
+        }
+      }
+      end = from;
+    }
+    return 0;
+  }
+
+  /**
+   * Cuts between 1 and {@code maxBytes} bytes (never more than it holds) off the end of the newest
+   * segment's records, and the zeros written ahead of them with them: the file ends mid-record, as
+   * after a crash while it grew.
    */
   public static WalDamage.TruncatedTail truncateTail(
       Path dataDir, int maxBytes, RandomGenerator rng) {
@@ -48,8 +75,9 @@ public final class WalFaults {
       throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
     }
     Path segment = newestSegment(dataDir);
-    try (var channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-      long size = channel.size();
+    try (var channel =
+        FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      long size = recordsEnd(channel);
       if (size == 0) {
         throw new IllegalArgumentException("segment " + segment + " is empty: nothing to truncate");
       }
@@ -64,7 +92,7 @@ public final class WalFaults {
 
   /**
    * Flips {@code count} distinct random bits within the last {@code tailBytes} bytes of the newest
-   * segment (where its last records are), in place.
+   * segment's records (not in the zeros written ahead of them), in place.
    */
   public static WalDamage.FlippedBits flipBits(
       Path dataDir, int count, int tailBytes, RandomGenerator rng) {
@@ -75,7 +103,7 @@ public final class WalFaults {
     Path segment = newestSegment(dataDir);
     try (var channel =
         FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-      long size = channel.size();
+      long size = recordsEnd(channel);
       long region = Math.min(tailBytes, size);
       if (region * 8 < count) {
         throw new IllegalArgumentException(

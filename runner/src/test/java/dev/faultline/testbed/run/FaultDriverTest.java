@@ -145,7 +145,9 @@ class FaultDriverTest {
     for (String node : NODES) {
       java.nio.file.Path wal =
           java.nio.file.Files.createDirectories(cluster.dataDir(node).resolve("wal"));
-      java.nio.file.Files.write(wal.resolve("00000000000000000001.wal"), new byte[4096]);
+      byte[] records = new byte[4096];
+      java.util.Arrays.fill(records, (byte) 0x5a); // not zeros: those would be space written ahead
+      java.nio.file.Files.write(wal.resolve("00000000000000000001.wal"), records);
     }
     java.nio.file.Path file = data.resolve("history.jsonl");
     dev.faultline.histories.History history;

@@ -75,7 +75,7 @@ final class SegmentedWal implements AutoCloseable {
         }
       }
       if (wal.segments.isEmpty()) {
-        wal.segments.add(WalSegment.create(dir, Math.max(1, firstIndexIfEmpty)));
+        wal.segments.add(WalSegment.create(dir, Math.max(1, firstIndexIfEmpty), options));
       }
       return wal;
     } catch (IOException | RuntimeException e) {
@@ -235,10 +235,13 @@ final class SegmentedWal implements AutoCloseable {
     return scratch;
   }
 
-  /** Closes the active segment (forced, so only the newest can ever hold a torn tail). */
+  /**
+   * Closes the active segment (sealed: forced, so only the newest can ever hold a torn tail, and
+   * cut to its last record).
+   */
   private void roll(long nextIndex) throws IOException {
-    last().force();
-    segments.add(WalSegment.create(dir, nextIndex));
+    last().seal();
+    segments.add(WalSegment.create(dir, nextIndex, options));
   }
 
   /** Makes every append durable: one fdatasync per dirty segment (group commit). */
@@ -301,7 +304,7 @@ final class SegmentedWal implements AutoCloseable {
     }
     segments.clear();
     Fsync.directory(dir);
-    segments.add(WalSegment.create(dir, nextIndex));
+    segments.add(WalSegment.create(dir, nextIndex, options));
   }
 
   @Override

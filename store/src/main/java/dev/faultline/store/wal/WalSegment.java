@@ -15,8 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One segment file of the log: a 4-byte header ("FLW1") followed by consecutive {@link WalRecord}s
- * whose indices start at the index in the file name. Keeps each record's offset and term in memory,
- * so lookups by index need one read.
+ * whose indices start at the index in the file name, then, in the active segment, zeros written
+ * ahead of the records ({@link WalOptions#preallocateBytes()}; a record never starts with a zero
+ * length, so the first zero after the records ends them). Keeps each record's offset and term in
+ * memory, so lookups by index need one read.
  */
 final class WalSegment implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WalSegment.class);
@@ -26,6 +28,9 @@ final class WalSegment implements AutoCloseable {
 
   static final int FILE_HEADER_BYTES = 4;
 
+  /** Written (never changed) to fill the space ahead of the records. */
+  private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
+
   final Path path;
   final long firstIndex;
   private final FileChannel channel;
@@ -33,12 +38,20 @@ final class WalSegment implements AutoCloseable {
   private long[] terms = new long[256];
   private int count;
   private long size;
+
+  /** The file's length: {@code [size, allocated)} holds zeros written ahead of the records. */
+  private long allocated;
+
+  private final long preallocateBytes;
+  private final long segmentBytes;
   private boolean dirty;
 
-  private WalSegment(Path path, long firstIndex, FileChannel channel) {
+  private WalSegment(Path path, long firstIndex, FileChannel channel, WalOptions options) {
     this.path = path;
     this.firstIndex = firstIndex;
     this.channel = channel;
+    this.preallocateBytes = options.preallocateBytes();
+    this.segmentBytes = options.segmentBytes();
   }
 
   static String fileName(long firstIndex) {
@@ -59,12 +72,12 @@ final class WalSegment implements AutoCloseable {
   }
 
   /** Creates an empty segment, durable (file and directory entry) before it returns. */
-  static WalSegment create(Path dir, long firstIndex) throws IOException {
+  static WalSegment create(Path dir, long firstIndex, WalOptions options) throws IOException {
     Path p = dir.resolve(fileName(firstIndex));
     FileChannel ch =
         FileChannel.open(
             p, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    WalSegment seg = new WalSegment(p, firstIndex, ch);
+    WalSegment seg = new WalSegment(p, firstIndex, ch, options);
     seg.writeHeader();
     Fsync.directory(dir);
     return seg;
@@ -75,6 +88,7 @@ final class WalSegment implements AutoCloseable {
     Fsync.writeFully(channel, ByteBuffer.allocate(4).putInt(MAGIC).flip(), 0);
     channel.force(true);
     size = FILE_HEADER_BYTES;
+    allocated = size;
   }
 
   /**
@@ -88,7 +102,7 @@ final class WalSegment implements AutoCloseable {
       Path path, long firstIndex, boolean newest, long prevTerm, WalOptions options)
       throws IOException {
     FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
-    WalSegment seg = new WalSegment(path, firstIndex, ch);
+    WalSegment seg = new WalSegment(path, firstIndex, ch, options);
     try {
       seg.scan(newest, prevTerm, options);
       return seg;
@@ -155,6 +169,12 @@ final class WalSegment implements AutoCloseable {
       lastTerm = term;
       pos += 8 + len;
     }
+    if (problem != null && zeros(map, pos, end)) {
+      // The zeros written ahead of the records: their end, not damage. (Zeros where a sealed
+      // segment's last records were would leave the next segment's first index unmatched, which
+      // opening the log checks.)
+      problem = null;
+    }
     if (problem != null) {
       if (!newest) {
         throw new CorruptLogException(
@@ -179,8 +199,25 @@ final class WalSegment implements AutoCloseable {
           end - pos);
       channel.truncate(pos);
       channel.force(true);
+      end = pos;
     }
     size = pos;
+    allocated = end;
+  }
+
+  private static boolean zeros(ByteBuffer map, int from, int end) {
+    int p = from;
+    for (; p + 8 <= end; p += 8) {
+      if (map.getLong(p) != 0) {
+        return false;
+      }
+    }
+    for (; p < end; p++) {
+      if (map.get(p) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Why the record at {@code pos} cannot be read, or null when its frame and checksum hold. */
@@ -244,6 +281,16 @@ final class WalSegment implements AutoCloseable {
 
   /** Appends the encoded records in {@code buf} (position to limit), holding {@code entries}. */
   void append(ByteBuffer buf, java.util.List<Entry> entries) throws IOException {
+    long end = size + buf.remaining();
+    if (end > allocated && preallocateBytes > 0) {
+      // Zeros first, then the records: a crash between leaves zeros or a torn record where the
+      // records were going, both of which recovery reads as the end of the log.
+      long ahead = Math.min((end / preallocateBytes + 1) * preallocateBytes, segmentBytes);
+      if (ahead > end) {
+        writeZeros(Math.max(allocated, end), ahead);
+        allocated = ahead;
+      }
+    }
     long pos = size;
     for (Entry e : entries) {
       add(pos, e.term());
@@ -251,7 +298,31 @@ final class WalSegment implements AutoCloseable {
     }
     Fsync.writeFully(channel, buf, size);
     size = pos;
+    allocated = Math.max(allocated, size);
     dirty = true;
+  }
+
+  private void writeZeros(long from, long to) throws IOException {
+    for (long pos = from; pos < to; ) {
+      ByteBuffer z = ZEROS.duplicate();
+      z.limit((int) Math.min(z.capacity(), to - pos));
+      pos += channel.write(z, pos);
+    }
+  }
+
+  /**
+   * Closes the segment to appends: the zeros ahead of its records are cut off and everything is
+   * forced, so a sealed segment ends with its last record.
+   */
+  void seal() throws IOException {
+    if (allocated > size) {
+      channel.truncate(size);
+      allocated = size;
+      channel.force(true);
+      dirty = false;
+    } else {
+      force();
+    }
   }
 
   /** Reads and checks the entry at {@code index}. */
@@ -290,6 +361,7 @@ final class WalSegment implements AutoCloseable {
     channel.force(true);
     count = i;
     size = newSize;
+    allocated = newSize;
     dirty = false;
   }
 

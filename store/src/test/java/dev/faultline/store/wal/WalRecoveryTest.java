@@ -100,11 +100,14 @@ class WalRecoveryTest {
     return WalSegment.FILE_HEADER_BYTES + (index - 1) * (WalRecord.HEADER_BYTES + size);
   }
 
+  /** Segments that grow with every append, as written before zeros were written ahead. */
+  static final WalOptions APPEND_ONLY = WalOptions.DEFAULT.withPreallocateBytes(0);
+
   @Test
   void aLastRecordTornAtEveryByteOffsetRecoversExactlyThePreviousRecords() throws IOException {
     Path original = tmp.resolve("original");
     List<Entry> written = entries(1, 5, 1, 40);
-    write(original, WalOptions.DEFAULT, written);
+    write(original, APPEND_ONLY, written);
     long lastStart = offsetOf(5, 40);
     long fileSize = Files.size(onlySegment(original));
     assertThat(fileSize).isEqualTo(lastStart + WalRecord.HEADER_BYTES + 40);
@@ -114,18 +117,102 @@ class WalRecoveryTest {
       try (FileChannel ch = FileChannel.open(onlySegment(dir), StandardOpenOption.WRITE)) {
         ch.truncate(cut);
       }
-      try (DurableLogStorage log = DurableLogStorage.open(dir)) {
+      try (DurableLogStorage log = DurableLogStorage.open(dir, APPEND_ONLY)) {
         assertThat(log.lastIndex()).as("cut at %d", cut).isEqualTo(4);
         assertThat(readAll(log)).isEqualTo(written.subList(0, 4));
         // The log goes on from the truncated tail.
         log.append(List.of(entry(5, 2, 7)));
         log.sync();
       }
-      try (DurableLogStorage log = DurableLogStorage.open(dir)) {
+      try (DurableLogStorage log = DurableLogStorage.open(dir, APPEND_ONLY)) {
         assertThat(log.lastIndex()).isEqualTo(5);
         assertThat(log.term(5)).isEqualTo(2);
       }
       assertThat(Files.size(onlySegment(dir))).isEqualTo(lastStart + WalRecord.HEADER_BYTES + 7);
+    }
+  }
+
+  /**
+   * With zeros written ahead, a write torn part-way leaves the record's first bytes and then zeros
+   * (the file does not shrink): every such prefix is cut off, the records before it kept, and the
+   * log goes on from there, over the zeros.
+   */
+  @Test
+  void aRecordTornInPreallocatedSpaceAtEveryByteOffsetRecoversThePreviousRecords()
+      throws IOException {
+    Path original = tmp.resolve("original");
+    List<Entry> written = entries(1, 5, 1, 40);
+    WalOptions ahead = WalOptions.DEFAULT.withPreallocateBytes(4096);
+    write(original, ahead, written);
+    long lastStart = offsetOf(5, 40);
+    long lastEnd = lastStart + WalRecord.HEADER_BYTES + 40;
+    long prealloc = ahead.preallocateBytes();
+    assertThat(Files.size(onlySegment(original))).isEqualTo(prealloc);
+    byte[] bytes = Files.readAllBytes(onlySegment(original));
+    for (long cut = lastStart; cut < lastEnd; cut++) {
+      Path dir = tmp.resolve("torn-" + cut);
+      copyTree(original, dir);
+      try (FileChannel ch = FileChannel.open(onlySegment(dir), StandardOpenOption.WRITE)) {
+        Fsync.writeFully(ch, java.nio.ByteBuffer.allocate((int) (lastEnd - cut)), cut);
+      }
+      warnings.list.clear();
+      try (DurableLogStorage log = DurableLogStorage.open(dir, ahead)) {
+        assertThat(log.lastIndex()).as("torn at %d", cut).isEqualTo(4);
+        assertThat(readAll(log)).isEqualTo(written.subList(0, 4));
+        log.append(List.of(entry(5, 2, 7)));
+        log.sync();
+      }
+      // Nothing but zeros of the record written (its length's high bytes are zeros): the zeros
+      // simply end the log, with no warning; anything more is a torn write, cut with one.
+      boolean anyWritten = false;
+      for (long b = lastStart; b < cut; b++) {
+        anyWritten |= bytes[(int) b] != 0;
+      }
+      assertThat(warnings.list).as("torn at %d", cut).hasSize(anyWritten ? 1 : 0);
+      try (DurableLogStorage log = DurableLogStorage.open(dir, ahead)) {
+        assertThat(log.lastIndex()).isEqualTo(5);
+        assertThat(log.term(5)).isEqualTo(2);
+        assertThat(readAll(log).subList(0, 4)).isEqualTo(written.subList(0, 4));
+      }
+      assertThat(Files.size(onlySegment(dir))).isEqualTo(prealloc);
+    }
+  }
+
+  @Test
+  void theActiveSegmentIsFilledAheadAndASealedSegmentEndsWithItsLastRecord() throws IOException {
+    Path dir = tmp.resolve("log");
+    WalOptions small = WalOptions.DEFAULT.withSegmentBytes(4096).withPreallocateBytes(1024);
+    List<Entry> written = entries(1, 40, 1, 100);
+    write(dir, small, written);
+    List<Path> files;
+    try (Stream<Path> s = Files.list(dir.resolve("wal"))) {
+      files = s.sorted().toList();
+    }
+    assertThat(files).hasSizeGreaterThan(1);
+    for (Path sealed : files.subList(0, files.size() - 1)) {
+      byte[] bytes = Files.readAllBytes(sealed);
+      assertThat(bytes[bytes.length - 1]).as("%s ends with a record", sealed).isNotZero();
+    }
+    assertThat(Files.size(files.get(files.size() - 1)) % 1024).isZero();
+    warnings.list.clear();
+    try (DurableLogStorage log = DurableLogStorage.open(dir, small)) {
+      assertThat(readAll(log)).isEqualTo(written);
+    }
+    assertThat(warnings.list).isEmpty();
+  }
+
+  @Test
+  void aSegmentWrittenAheadReopensWithoutZerosAheadAndGoesOnGrowing() throws IOException {
+    Path dir = tmp.resolve("log");
+    List<Entry> first = entries(1, 3, 1, 50);
+    write(dir, WalOptions.DEFAULT, first);
+    try (DurableLogStorage log = DurableLogStorage.open(dir, APPEND_ONLY)) {
+      assertThat(readAll(log)).isEqualTo(first);
+      log.append(entries(4, 6, 1, 50));
+      log.sync();
+    }
+    try (DurableLogStorage log = DurableLogStorage.open(dir)) {
+      assertThat(readAll(log)).isEqualTo(entries(1, 6, 1, 50));
     }
   }
 
