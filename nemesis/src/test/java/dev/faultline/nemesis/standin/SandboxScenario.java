@@ -174,7 +174,9 @@ public final class SandboxScenario {
         "" + resumed);
 
     Path wal = Files.createDirectories(cluster.dataDir("n2").resolve("wal"));
-    Files.write(wal.resolve("00000000000000000001.wal"), new byte[1000]);
+    byte[] records = new byte[1000];
+    java.util.Arrays.fill(records, (byte) 0x5a); // not zeros: those would be space written ahead
+    Files.write(wal.resolve("00000000000000000001.wal"), records);
     Fault truncate = Fault.walTruncate("n2", 100);
     FaultOutcome damaged = nemesis.start(truncate);
     long size = Files.size(wal.resolve("00000000000000000001.wal"));

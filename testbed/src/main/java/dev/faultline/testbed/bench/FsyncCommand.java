@@ -137,15 +137,7 @@ public final class FsyncCommand implements Callable<Integer> {
         h.getValueAtPercentile(99) / 1e6,
         h.getMaxValue() / 1e6,
         1e9 / h.getMean());
-    out.printf(
-        Locale.ROOT,
-        "RESULT fsync fs=%s count=%d size=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f%n",
-        fs,
-        h.getTotalCount(),
-        size,
-        h.getMean() / 1e6,
-        h.getValueAtPercentile(50) / 1e6,
-        h.getValueAtPercentile(99) / 1e6);
+    result(out, "fsync", fs, h);
     out.printf(
         Locale.ROOT,
         "  into zeros written ahead (as the WAL writes): mean %.3f ms, p50 %.3f, p99 %.3f, max"
@@ -154,16 +146,22 @@ public final class FsyncCommand implements Callable<Integer> {
         ahead.getValueAtPercentile(50) / 1e6,
         ahead.getValueAtPercentile(99) / 1e6,
         ahead.getMaxValue() / 1e6);
-    out.printf(
-        Locale.ROOT,
-        "RESULT fsync-ahead fs=%s count=%d size=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f%n",
-        fs,
-        ahead.getTotalCount(),
-        size,
-        ahead.getMean() / 1e6,
-        ahead.getValueAtPercentile(50) / 1e6,
-        ahead.getValueAtPercentile(99) / 1e6);
+    result(out, "fsync-ahead", fs, ahead);
     out.flush();
     return 0;
+  }
+
+  /** The machine-readable line of one way of writing: {@code RESULT NAME fs=... mean_ms=...}. */
+  private void result(PrintWriter out, String name, String fs, Histogram h) {
+    out.printf(
+        Locale.ROOT,
+        "RESULT %s fs=%s count=%d size=%d mean_ms=%.3f p50_ms=%.3f p99_ms=%.3f%n",
+        name,
+        fs,
+        h.getTotalCount(),
+        size,
+        h.getMean() / 1e6,
+        h.getValueAtPercentile(50) / 1e6,
+        h.getValueAtPercentile(99) / 1e6);
   }
 }
