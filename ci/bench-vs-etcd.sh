@@ -7,8 +7,8 @@
 #
 # each at IN_FLIGHT operations in flight (64), again at HIGH_IN_FLIGHT when set (e.g. 256), and
 # with one client and one operation at a time (the one-client latency). Before the clusters start it
-# times 4 KiB append + fdatasync in the data directory (`faultline bench fsync`), so the disk's cost
-# is measured in the same run. Then every figure, the ratios and whether each target is met, and for
+# times 4 KiB append + fdatasync in the data directory, and writes into zeros written ahead as the
+# WAL does, in turn (`faultline bench fsync`), so the disk's cost is measured in the same run. Then every figure, the ratios and whether each target is met, and for
 # each of Faultline's one-client runs where its requests spent their time (ci/stages.py).
 # Everything started here is stopped on exit, by pid.
 #

@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 /**
  * One segment file of the log: a 4-byte header ("FLW1") followed by consecutive {@link WalRecord}s
  * whose indices start at the index in the file name, then, in the active segment, zeros written
- * ahead of the records ({@link WalOptions#preallocateBytes()}; a record never starts with a zero
- * length, so the first zero after the records ends them). Keeps each record's offset and term in
- * memory, so lookups by index need one read.
+ * ahead of the records ({@link WalOptions#preallocateBytes()}; a record is never all zeros, so an
+ * all-zero rest after the last valid record is where the records end). Keeps each record's offset
+ * and term in memory, so lookups by index need one read.
  */
 final class WalSegment implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WalSegment.class);

@@ -1,5 +1,6 @@
 package dev.faultline.testbed.bench;
 
+import dev.faultline.store.wal.WalOptions;
 import dev.faultline.testbed.DurationConverter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -29,11 +30,12 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
       "Time appends of a block followed by fdatasync, one at a time, in a directory (the cost a"
-          + " write-ahead log pays per group commit); prints mean and percentiles."
+          + " write-ahead log pays per group commit), taking turns with writes into zeros written"
+          + " ahead as Faultline's WAL does; prints mean and percentiles of both."
     })
 public final class FsyncCommand implements Callable<Integer> {
-  /** The zeros written ahead at a time, as the WAL's default. */
-  static final int AHEAD_BYTES = 1 << 20;
+  /** The zeros written ahead at a time: the WAL's default. */
+  static final int AHEAD_BYTES = (int) WalOptions.DEFAULT.preallocateBytes();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
