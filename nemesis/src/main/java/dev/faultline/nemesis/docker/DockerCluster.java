@@ -60,6 +60,7 @@ public final class DockerCluster implements Cluster {
   static final int TOXIPROXY_API_PORT = 8474;
   static final String TOXIPROXY_ALIAS = "toxiproxy";
   static final int PROXY_BASE_PORT = 20000;
+  private static final Duration HEALTH_READ_TIMEOUT = Duration.ofSeconds(5);
 
   private static final class Node {
     final String id;
@@ -303,6 +304,9 @@ public final class DockerCluster implements Cluster {
             .waitingFor(
                 Wait.forHttp("/healthz")
                     .forPort(HTTP_PORT)
+                    // A fresh JVM's first answers are slow on a loaded machine; each attempt that
+                    // times out is retried, but one that waits long enough succeeds sooner.
+                    .withReadTimeout(HEALTH_READ_TIMEOUT)
                     .withStartupTimeout(options.startTimeout()))
             .withCreateContainerCmdModifier(
                 cmd -> {
