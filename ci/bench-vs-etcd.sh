@@ -8,7 +8,8 @@
 # each at IN_FLIGHT operations in flight (64), again at HIGH_IN_FLIGHT when set (e.g. 256), and
 # with one client and one operation at a time (the one-client latency). Before the clusters start it
 # times 4 KiB append + fdatasync in the data directory, and writes into zeros written ahead as the
-# WAL does, in turn (`faultline bench fsync`), so the disk's cost is measured in the same run. Then every figure, the ratios and whether each target is met, and for
+# WAL does, in turn (`faultline bench fsync`), alone and three writers at once (as the three nodes of
+# a cluster share the disk), so the disk's cost is measured in the same run. Then every figure, the ratios and whether each target is met, and for
 # each of Faultline's one-client runs where its requests spent their time (ci/stages.py).
 # Everything started here is stopped on exit, by pid.
 #
@@ -185,6 +186,10 @@ load_start=$(cut -d' ' -f1 /proc/loadavg)
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "data: $work ($(df -T "$work" | awk 'NR == 2 { print $2 " on " $1 }')${slow_kind:+, $slow_kind adding $slow_ms ms})"
 java -jar "$jar" bench fsync --dir "$work" --count 2000 --max-time 20s | tee "$work/fsync.txt" | sed 's/^/  /'
+# Three writers at once: the disk as the three nodes of one cluster share it, which is what each
+# node's sync costs under a one-client PUT (all three sync the same entry at the same moment).
+java -jar "$jar" bench fsync --dir "$work" --count 1000 --max-time 20s --writers 3 |
+  tee "$work/fsync3.txt" | sed 's/^/  /'
 
 # etcd: member i serves clients (gRPC and the JSON gateway on one port) on etcd_base+i-1 and
 # peers on etcd_base+100+i-1.
@@ -338,6 +343,7 @@ echo
 load_end=$(cut -d' ' -f1 /proc/loadavg)
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 sed -n -e 's/^fsync in [^:]*: /fsync: /p' -e 's/^  into zeros written ahead/fsync into zeros written ahead/p' "$work/fsync.txt"
+sed -n -e 's/^  into zeros written ahead (as the WAL writes)/fsync into zeros written ahead, three writers at once (as the three nodes sync it)/p' "$work/fsync3.txt"
 echo "summary (ops/s, p50/p99 ms):"
 awk -v many="$in_flight $high" '
   /^RESULT system=/ {

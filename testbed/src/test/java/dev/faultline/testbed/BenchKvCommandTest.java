@@ -103,6 +103,23 @@ class BenchKvCommandTest {
   }
 
   @Test
+  void fsyncWithSeveralWritersTimesEachOfTheirAppendsAndLeavesNothingThere() throws IOException {
+    Run r =
+        OptionChecksTest.run(
+            "bench", "fsync", "--dir", tmp.toString(), "--count", "15", "--writers", "3");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .contains("3 writers at once")
+        .containsPattern("RESULT fsync fs=\\S+ count=45 size=4096 mean_ms=[0-9.]+ .* writers=3")
+        .containsPattern("RESULT fsync-ahead fs=\\S+ count=45 size=4096 .* writers=3");
+    try (Stream<Path> left = Files.list(tmp)) {
+      assertThat(left).isEmpty();
+    }
+    assertThat(refusal("bench", "fsync", "--dir", tmp.toString(), "--writers", "0"))
+        .isEqualTo("faultline bench fsync: --writers must be 1 to 16, was 0");
+  }
+
+  @Test
   void fsyncRefusesAMissingDirectory() {
     Path missing = tmp.resolve("no-such-dir");
     assertThat(refusal("bench", "fsync", "--dir", missing.toString()))
