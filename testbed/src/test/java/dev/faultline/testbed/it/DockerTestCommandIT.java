@@ -53,14 +53,19 @@ class DockerTestCommandIT {
 
   @Test
   void staleReadsUnderLeaderPartitionsOfADockerClusterAreInvalid() throws Exception {
-    // 60 s: on a loaded machine 30 s of it (seed 43) found no stale read, and neither did 30 s with
-    // TestCommandIT's pacing (twelve clients, seed 17's three windows of 6 s intervals).
+    // A stale read needs, inside one window, a new leader elected on the majority side, a write
+    // acknowledged by it, and then a read of that key by a client still bound to the deposed
+    // leader; a client leaves it at its first failed write. At load 15 (34-186 ops/s) 60 s of five
+    // clients and 2.5-5 s windows (interval 5) found none: the election ate most of each window and
+    // the few clients had all left. Twelve clients and windows of 4-8 s (interval 8: four of them
+    // in 60 s) leave room for all three. Before: on a loaded machine 30 s (seed 43) found no stale
+    // read, and neither did 30 s with TestCommandIT's pacing (seed 17's windows of 6 s intervals).
     JsonNode results =
         run(
             1,
             60,
             DockerPortShares.DOCKER_STALE_READ,
-            List.of("--interval", "5", "--concurrency", "5"),
+            List.of("--interval", "8", "--concurrency", "12"),
             "--bug",
             "stale-read",
             "--nemesis",
@@ -128,7 +133,22 @@ class DockerTestCommandIT {
     // The first run builds the image, which takes minutes; later runs use Docker's cache.
     FaultlineJar.Result r = jar.run(root, 900, env, args.toArray(String[]::new));
 
-    assertThat(r.code()).as(r.output()).isEqualTo(expectedCode);
+    assertThat(r.code())
+        .as(
+            "%s%nfault windows: %s",
+            r.output(),
+            Optional.of(store.resolve("latest").resolve("results.json"))
+                .filter(java.nio.file.Files::isRegularFile)
+                .map(
+                    f -> {
+                      try {
+                        return JSON.readTree(f.toFile()).path("availability").path("windows");
+                      } catch (java.io.IOException e) {
+                        return e.getMessage();
+                      }
+                    })
+                .orElse("no results.json"))
+        .isEqualTo(expectedCode);
     assertThat(store.resolve("latest/nodes/n1/stdout.log"))
         .as("the node container's JVM flags")
         .content()
