@@ -101,11 +101,7 @@ public final class FsyncCommand implements Callable<Integer> {
     Histogram ahead = new Histogram(3);
     long began = System.nanoTime();
     long deadline = began + maxTime.toNanos();
-    if (writers == 1) {
-      time(deadline, h, ahead);
-    } else {
-      atOnce(deadline, h, ahead);
-    }
+    atOnce(deadline, h, ahead);
     double seconds = (System.nanoTime() - began) / 1e9;
     String fs = Files.getFileStore(dir).type();
     PrintWriter out = spec.commandLine().getOut();

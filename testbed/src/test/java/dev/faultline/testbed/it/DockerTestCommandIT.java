@@ -76,6 +76,16 @@ class DockerTestCommandIT {
     assertThat(results.path("network").asText()).startsWith("docker");
   }
 
+  /** The run's fault windows from its results, for a failure's message. */
+  private String faultWindows() {
+    Path results = store.resolve("latest").resolve("results.json");
+    try {
+      return JSON.readTree(results.toFile()).path("availability").path("windows").toString();
+    } catch (java.io.IOException e) {
+      return "none read (" + e.getMessage() + ")";
+    }
+  }
+
   private static boolean imageBuilt;
 
   /**
@@ -134,20 +144,7 @@ class DockerTestCommandIT {
     FaultlineJar.Result r = jar.run(root, 900, env, args.toArray(String[]::new));
 
     assertThat(r.code())
-        .as(
-            "%s%nfault windows: %s",
-            r.output(),
-            Optional.of(store.resolve("latest").resolve("results.json"))
-                .filter(java.nio.file.Files::isRegularFile)
-                .map(
-                    f -> {
-                      try {
-                        return JSON.readTree(f.toFile()).path("availability").path("windows");
-                      } catch (java.io.IOException e) {
-                        return e.getMessage();
-                      }
-                    })
-                .orElse("no results.json"))
+        .as("%s%nfault windows: %s", r.output(), faultWindows())
         .isEqualTo(expectedCode);
     assertThat(store.resolve("latest/nodes/n1/stdout.log"))
         .as("the node container's JVM flags")
